@@ -1,0 +1,188 @@
+"""The `ratel-tui` command line.
+
+Parsing imports nothing heavy, so `--help` and `--version` answer at once;
+each command imports what it needs when it runs. Exit codes: 0 ok, 1 error,
+2 usage, 3 auth, 4 network. Errors are one line on stderr; `--debug` adds
+the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ratel_tui import __version__
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_NETWORK = 4
+
+
+class CliError(Exception):
+    """An error the command line reports in one line, with an exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
+    return value
+
+
+def _non_negative(kind: Callable[[str], float | int]) -> Callable[[str], float | int]:
+    def parse(text: str) -> float | int:
+        value = kind(text)
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must not be negative: {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="ratel-tui",
+        description="Keyboard-first terminal client for Ratel.",
+    )
+    parser.add_argument("--version", action="version", version=f"ratel-tui {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show tracebacks and debug logs (secrets redacted)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_sandbox(commands)
+    return parser
+
+
+def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from ratel_tui.sandbox.config import DEFAULT_PORT, DEFAULT_POSTS, DEFAULT_SEED
+
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run the local Ratel v2 sandbox server",
+        description="Serve the Ratel API v2 contract locally on a seeded SQLite world.",
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    sandbox.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                         help="port to bind, 0 for any free one (default: %(default)s)")
+    sandbox.add_argument("--db", type=Path, metavar="PATH",
+                         help="database file (default: sandbox.db in the data folder)")
+    sandbox.add_argument("--seed", type=int, default=None,
+                         help=f"world seed for a new database (default: {DEFAULT_SEED})")
+    sandbox.add_argument("--posts", type=_non_negative(int), default=None,
+                         help=f"posts in a new world (default: {DEFAULT_POSTS})")
+    sandbox.add_argument("--reset", action="store_true", help="delete the database and seed anew")
+    sandbox.add_argument("--latency", type=_non_negative(float), default=0.0, metavar="MS",
+                         help="delay every answer by about MS milliseconds")
+    sandbox.add_argument("--fail-rate", type=_probability, default=0.0, metavar="P",
+                         help="turn this share of answers into 500, 503 or a dropped connection")
+    sandbox.add_argument("--rate-limit", action="store_true",
+                         help="enforce the contract's rate limits with 429")
+    sandbox.add_argument("--keys-file", type=Path, metavar="PATH",
+                         help="write the demo keys as JSON to PATH (mode 0600)")
+    sandbox.add_argument("--public", action="store_true",
+                         help="allow binding to an address other than loopback")
+    sandbox.add_argument("--part-a", action="store_true",
+                         help="serve Part A of the contract only, without any [ext] feature")
+    sandbox.add_argument("--quiet", action="store_true", help="do not log each request")
+    sandbox.set_defaults(run=_run_sandbox)
+
+
+def _run_sandbox(args: argparse.Namespace) -> int:
+    from ratel_tui import paths
+    from ratel_tui.sandbox.config import DEFAULT_POSTS, DEFAULT_SEED, SandboxConfig
+    from ratel_tui.sandbox.server import is_loopback, serve
+
+    if not is_loopback(args.host):
+        if not args.public:
+            raise CliError(
+                f"refusing to serve on {args.host}: the sandbox binds to loopback only; "
+                "add --public to expose it to other machines",
+                EXIT_USAGE,
+            )
+        print(
+            f"warning: serving on {args.host}; anyone who can reach it can use the demo keys",
+            file=sys.stderr,
+        )
+    config = SandboxConfig(
+        db_path=args.db if args.db is not None else paths.sandbox_db_path(),
+        host=args.host,
+        port=args.port,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        posts=DEFAULT_POSTS if args.posts is None else args.posts,
+        reset=args.reset,
+        latency_ms=args.latency,
+        fail_rate=args.fail_rate,
+        rate_limit=args.rate_limit,
+        public=args.public,
+        keys_file=args.keys_file,
+        access_log=not args.quiet,
+        features=frozenset() if args.part_a else None,
+    )
+    _warn_if_seeded_otherwise(config, explicit=args.seed is not None or args.posts is not None)
+    try:
+        return serve(config)
+    except OSError as exc:
+        raise CliError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+
+
+def _warn_if_seeded_otherwise(config: object, *, explicit: bool) -> None:
+    """Say so when --seed/--posts cannot apply because the world exists already."""
+    from ratel_tui.sandbox.config import SandboxConfig
+    from ratel_tui.sandbox.db import Database
+    from ratel_tui.sandbox.seed import seeded_with
+
+    assert isinstance(config, SandboxConfig)
+    if not explicit or config.reset or not config.db_path.exists():
+        return
+    db = Database(config.db_path)
+    try:
+        existing = seeded_with(db)
+    finally:
+        db.close()
+    if existing is not None and existing != (config.seed, config.posts):
+        print(
+            f"note: {config.db_path} already holds the world of seed {existing[0]} with "
+            f"{existing[1]} posts; add --reset to seed it anew",
+            file=sys.stderr,
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(args.run(args))
+    except CliError as exc:
+        if args.debug:
+            raise
+        print(f"ratel-tui: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if args.debug:
+            raise
+        print(f"ratel-tui: unexpected error: {type(exc).__name__}: {exc} "
+              "(run with --debug for details)", file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,92 @@
+"""The sandbox ASGI app: FastAPI routes inside the middleware layers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ratel_tui import __version__
+from ratel_tui.sandbox.config import SandboxConfig
+from ratel_tui.sandbox.db import Database
+from ratel_tui.sandbox.envelope import Problem, problem_response
+from ratel_tui.sandbox.features import ALL_FEATURES
+from ratel_tui.sandbox.middleware import BodyLimit, Faults, RateLimits, RequestIds
+from ratel_tui.sandbox.routes import ROUTERS
+
+log = logging.getLogger(__name__)
+
+
+def create_api(db: Database, features: frozenset[str] = ALL_FEATURES) -> FastAPI:
+    """The FastAPI app of the contract, on `db`, serving the [ext] `features`."""
+    api = FastAPI(
+        title="Ratel API v2 (ratel-tui sandbox)",
+        version=__version__,
+        openapi_url="/v2/openapi.json",
+        docs_url="/v2/docs",
+        redoc_url=None,
+    )
+    api.state.db = db
+    api.state.features = features
+    for router in ROUTERS:
+        api.include_router(router)
+    api.add_exception_handler(Problem, _on_problem)
+    api.add_exception_handler(RequestValidationError, _on_invalid)
+    api.add_exception_handler(StarletteHTTPException, _on_http_error)
+    api.add_exception_handler(Exception, _on_crash)
+    return api
+
+
+def create_app(config: SandboxConfig, db: Database) -> Any:
+    """The whole sandbox: the API wrapped in its middleware layers."""
+    features = ALL_FEATURES if config.features is None else config.features
+    app: Any = create_api(db, features)
+    app = Faults(
+        app, latency_ms=config.latency_ms, fail_rate=config.fail_rate, seed=config.fault_seed
+    )
+    app = BodyLimit(app)
+    app = RateLimits(app, enforce=config.rate_limit)
+    return RequestIds(app)
+
+
+async def _on_problem(request: Request, exc: Exception) -> Any:
+    assert isinstance(exc, Problem)
+    return problem_response(request, exc)
+
+
+async def _on_invalid(request: Request, exc: Exception) -> Any:
+    assert isinstance(exc, RequestValidationError)
+    fields = []
+    for error in exc.errors()[:20]:
+        location = [str(part) for part in error.get("loc", ())]
+        fields.append({"field": ".".join(location[1:]) or ".".join(location),
+                       "in": location[0] if location else "body",
+                       "problem": str(error.get("msg", "invalid"))})
+    first = fields[0] if fields else {"field": "body", "problem": "invalid"}
+    message = f"Invalid {first['field'] or 'request'}: {first['problem']}"
+    return problem_response(request, Problem("invalid_request", message, details={"fields": fields}))
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Any:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        problem = Problem("not_found", f"No such endpoint: {request.method} {request.url.path}")
+    elif exc.status_code == 405:
+        problem = Problem(
+            "invalid_request",
+            f"{request.method} is not allowed on {request.url.path}",
+            status=405,
+        )
+    elif exc.status_code == 400:
+        problem = Problem("invalid_request", str(exc.detail))
+    else:
+        problem = Problem("server_error", str(exc.detail), status=exc.status_code)
+    return problem_response(request, problem)
+
+
+async def _on_crash(request: Request, exc: Exception) -> Any:
+    log.exception("unhandled error in %s %s", request.method, request.url.path)
+    return problem_response(request, Problem("server_error", "Internal server error"))
