@@ -61,9 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ratel-tui",
         description="Keyboard-first terminal client for Ratel.",
     )
-    parser.add_argument("--version", action="version", version=f"ratel-tui {__version__}")
     parser.add_argument(
-        "--debug", action="store_true", help="show tracebacks and debug logs (secrets redacted)"
+        "--version", action="version", version=f"ratel-tui {__version__}"
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show tracebacks and debug logs (secrets redacted)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_sandbox(commands)
@@ -78,28 +82,71 @@ def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         help="run the local Ratel v2 sandbox server",
         description="Serve the Ratel API v2 contract locally on a seeded SQLite world.",
     )
-    sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    sandbox.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                         help="port to bind, 0 for any free one (default: %(default)s)")
-    sandbox.add_argument("--db", type=Path, metavar="PATH",
-                         help="database file (default: sandbox.db in the data folder)")
-    sandbox.add_argument("--seed", type=int, default=None,
-                         help=f"world seed for a new database (default: {DEFAULT_SEED})")
-    sandbox.add_argument("--posts", type=_non_negative(int), default=None,
-                         help=f"posts in a new world (default: {DEFAULT_POSTS})")
-    sandbox.add_argument("--reset", action="store_true", help="delete the database and seed anew")
-    sandbox.add_argument("--latency", type=_non_negative(float), default=0.0, metavar="MS",
-                         help="delay every answer by about MS milliseconds")
-    sandbox.add_argument("--fail-rate", type=_probability, default=0.0, metavar="P",
-                         help="turn this share of answers into 500, 503 or a dropped connection")
-    sandbox.add_argument("--rate-limit", action="store_true",
-                         help="enforce the contract's rate limits with 429")
-    sandbox.add_argument("--keys-file", type=Path, metavar="PATH",
-                         help="write the demo keys as JSON to PATH (mode 0600)")
-    sandbox.add_argument("--public", action="store_true",
-                         help="allow binding to an address other than loopback")
-    sandbox.add_argument("--part-a", action="store_true",
-                         help="serve Part A of the contract only, without any [ext] feature")
+    sandbox.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
+    )
+    sandbox.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help="port to bind, 0 for any free one (default: %(default)s)",
+    )
+    sandbox.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="database file (default: sandbox.db in the data folder)",
+    )
+    sandbox.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help=f"world seed for a new database (default: {DEFAULT_SEED})",
+    )
+    sandbox.add_argument(
+        "--posts",
+        type=_non_negative(int),
+        default=None,
+        help=f"posts in a new world (default: {DEFAULT_POSTS})",
+    )
+    sandbox.add_argument(
+        "--reset", action="store_true", help="delete the database and seed anew"
+    )
+    sandbox.add_argument(
+        "--latency",
+        type=_non_negative(float),
+        default=0.0,
+        metavar="MS",
+        help="delay every answer by about MS milliseconds",
+    )
+    sandbox.add_argument(
+        "--fail-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="turn this share of answers into 500, 503 or a dropped connection",
+    )
+    sandbox.add_argument(
+        "--rate-limit",
+        action="store_true",
+        help="enforce the contract's rate limits with 429",
+    )
+    sandbox.add_argument(
+        "--keys-file",
+        type=Path,
+        metavar="PATH",
+        help="write the demo keys as JSON to PATH (mode 0600)",
+    )
+    sandbox.add_argument(
+        "--public",
+        action="store_true",
+        help="allow binding to an address other than loopback",
+    )
+    sandbox.add_argument(
+        "--part-a",
+        action="store_true",
+        help="serve Part A of the contract only, without any [ext] feature",
+    )
     sandbox.add_argument("--quiet", action="store_true", help="do not log each request")
     sandbox.set_defaults(run=_run_sandbox)
 
@@ -107,7 +154,8 @@ def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 def _run_sandbox(args: argparse.Namespace) -> int:
     from ratel_tui import paths
     from ratel_tui.sandbox.config import DEFAULT_POSTS, DEFAULT_SEED, SandboxConfig
-    from ratel_tui.sandbox.server import is_loopback, serve
+    from ratel_tui.sandbox.server import serve
+    from ratel_tui.sandbox.server_hosts import is_loopback
 
     if not is_loopback(args.host):
         if not args.public:
@@ -135,11 +183,15 @@ def _run_sandbox(args: argparse.Namespace) -> int:
         access_log=not args.quiet,
         features=frozenset() if args.part_a else None,
     )
-    _warn_if_seeded_otherwise(config, explicit=args.seed is not None or args.posts is not None)
+    _warn_if_seeded_otherwise(
+        config, explicit=args.seed is not None or args.posts is not None
+    )
     try:
         return serve(config)
     except OSError as exc:
-        raise CliError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+        raise CliError(
+            f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from exc
 
 
 def _warn_if_seeded_otherwise(config: object, *, explicit: bool) -> None:
@@ -183,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if args.debug:
             raise
-        print(f"ratel-tui: unexpected error: {type(exc).__name__}: {exc} "
-              "(run with --debug for details)", file=sys.stderr)
+        print(
+            f"ratel-tui: unexpected error: {type(exc).__name__}: {exc} "
+            "(run with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR

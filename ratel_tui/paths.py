@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -12,12 +13,10 @@ APP_NAME = "ratel-tui"
 def _private_dir(path: Path) -> Path:
     """Create `path` (and parents) if needed and make it readable by the owner only."""
     path.mkdir(parents=True, exist_ok=True)
-    try:
+    # A folder we do not own (a shared mount, say) keeps its mode; the files
+    # inside are still created 0600.
+    with contextlib.suppress(OSError):
         os.chmod(path, 0o700)
-    except OSError:
-        # A folder we do not own (a shared mount, say) keeps its mode; the files
-        # inside are still created 0600.
-        pass
     return path
 
 

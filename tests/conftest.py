@@ -14,11 +14,18 @@ from ratel_tui.sandbox.server import SandboxServer
 
 
 @pytest.fixture(autouse=True)
-def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def private_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point every platformdirs folder at a scratch directory, so no test reads or
     writes the real config, data or keyring of whoever runs the suite."""
     home = tmp_path_factory.mktemp("home")
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    for name in (
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_CACHE_HOME",
+        "XDG_STATE_HOME",
+    ):
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.delenv("RATEL_API_KEY", raising=False)
     monkeypatch.delenv("RATEL_API_URL", raising=False)
@@ -58,10 +65,14 @@ def make_sandbox(tmp_path: Path) -> Iterator[Callable[..., SandboxServer]]:
 class Api:
     """A plain httpx client of one sandbox, signed in as a demo user."""
 
-    def __init__(self, server: SandboxServer, username: str | None, *, read_only: bool = False):
+    def __init__(
+        self, server: SandboxServer, username: str | None, *, read_only: bool = False
+    ):
         headers = {}
         if username is not None:
-            headers["Authorization"] = f"Bearer {server.key_for(username, read_only=read_only)}"
+            headers["Authorization"] = (
+                f"Bearer {server.key_for(username, read_only=read_only)}"
+            )
         self.http = httpx.Client(base_url=server.url, headers=headers, timeout=30)
 
     def __getattr__(self, name: str) -> Any:
@@ -75,7 +86,9 @@ class Api:
         assert body["success"] is True, body
         return body["data"]
 
-    def error(self, method: str, path: str, status: int, code: str, **kwargs: Any) -> Any:
+    def error(
+        self, method: str, path: str, status: int, code: str, **kwargs: Any
+    ) -> Any:
         """The `error` of an answer that must fail with `status` and `code`."""
         response = self.http.request(method, path, **kwargs)
         assert response.status_code == status, (response.status_code, response.text)

@@ -45,7 +45,10 @@ def create_app(config: SandboxConfig, db: Database) -> Any:
     features = ALL_FEATURES if config.features is None else config.features
     app: Any = create_api(db, features)
     app = Faults(
-        app, latency_ms=config.latency_ms, fail_rate=config.fail_rate, seed=config.fault_seed
+        app,
+        latency_ms=config.latency_ms,
+        fail_rate=config.fail_rate,
+        seed=config.fault_seed,
     )
     app = BodyLimit(app)
     app = RateLimits(app, enforce=config.rate_limit)
@@ -62,18 +65,26 @@ async def _on_invalid(request: Request, exc: Exception) -> Any:
     fields = []
     for error in exc.errors()[:20]:
         location = [str(part) for part in error.get("loc", ())]
-        fields.append({"field": ".".join(location[1:]) or ".".join(location),
-                       "in": location[0] if location else "body",
-                       "problem": str(error.get("msg", "invalid"))})
+        fields.append(
+            {
+                "field": ".".join(location[1:]) or ".".join(location),
+                "in": location[0] if location else "body",
+                "problem": str(error.get("msg", "invalid")),
+            }
+        )
     first = fields[0] if fields else {"field": "body", "problem": "invalid"}
     message = f"Invalid {first['field'] or 'request'}: {first['problem']}"
-    return problem_response(request, Problem("invalid_request", message, details={"fields": fields}))
+    return problem_response(
+        request, Problem("invalid_request", message, details={"fields": fields})
+    )
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Any:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
-        problem = Problem("not_found", f"No such endpoint: {request.method} {request.url.path}")
+        problem = Problem(
+            "not_found", f"No such endpoint: {request.method} {request.url.path}"
+        )
     elif exc.status_code == 405:
         problem = Problem(
             "invalid_request",

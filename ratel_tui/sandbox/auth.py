@@ -67,7 +67,11 @@ def hash_secret(secret: str) -> str:
 def hint(secret: str) -> str:
     """A masked form safe to show: the prefix and the last four characters."""
     prefix = next(
-        (p for p in (KEY_PREFIX, ACCESS_PREFIX, REFRESH_PREFIX) if secret.startswith(p)),
+        (
+            p
+            for p in (KEY_PREFIX, ACCESS_PREFIX, REFRESH_PREFIX)
+            if secret.startswith(p)
+        ),
         "",
     )
     return f"{prefix}…{secret[-4:]}"
@@ -96,8 +100,15 @@ def mint_key(
         conn.execute(
             "INSERT INTO api_keys(key_hash, hint, user_id, scopes, label, created_at,"
             " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (hash_secret(key), hint(key), user_id, json.dumps(list(scopes)), label,
-             now_iso(), expires_at),
+            (
+                hash_secret(key),
+                hint(key),
+                user_id,
+                json.dumps(list(scopes)),
+                label,
+                now_iso(),
+                expires_at,
+            ),
         )
     return key
 
@@ -143,7 +154,9 @@ def bearer_token(request: Request) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem("unauthorized", "The Authorization header must be 'Bearer <token>'")
+        raise Problem(
+            "unauthorized", "The Authorization header must be 'Bearer <token>'"
+        )
     return token.strip()
 
 
@@ -193,7 +206,9 @@ async def current_caller(request: Request) -> Caller:
     """Dependency: the authenticated caller; 401 when there is none."""
     token = bearer_token(request)
     if token is None:
-        raise Problem("unauthorized", "This endpoint needs 'Authorization: Bearer <token>'")
+        raise Problem(
+            "unauthorized", "This endpoint needs 'Authorization: Bearer <token>'"
+        )
     return resolve_caller(db_of(request), token)
 
 

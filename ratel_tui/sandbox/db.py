@@ -185,6 +185,7 @@ CREATE TABLE media(
   content_type TEXT NOT NULL,
   type TEXT NOT NULL,
   size INTEGER NOT NULL,
+  alt_text TEXT NOT NULL DEFAULT '',
   data BLOB NOT NULL,
   created_at TEXT NOT NULL
 );

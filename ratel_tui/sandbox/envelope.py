@@ -94,9 +94,15 @@ class JsonResponse(Response):
         return json_bytes(content)
 
 
-def ok(request: Request, data: Any, *, status: int = 200, **extra_meta: Any) -> JsonResponse:
+def ok(
+    request: Request, data: Any, *, status: int = 200, **extra_meta: Any
+) -> JsonResponse:
     """A success envelope around `data`."""
-    body = {"success": True, "data": data, "meta": meta(request_id_of(request), **extra_meta)}
+    body = {
+        "success": True,
+        "data": data,
+        "meta": meta(request_id_of(request), **extra_meta),
+    }
     return JsonResponse(body, status_code=status)
 
 
@@ -113,7 +119,9 @@ def error_payload(
 
 def problem_response(request: Request, problem: Problem) -> JsonResponse:
     """The envelope of a raised `Problem`."""
-    body = error_payload(request_id_of(request), problem.code, problem.message, problem.details)
+    body = error_payload(
+        request_id_of(request), problem.code, problem.message, problem.details
+    )
     if problem.code == "rate_limited" and "retry_after" in problem.details:
         body["error"]["retry_after"] = problem.details["retry_after"]
     return JsonResponse(body, status_code=problem.status, headers=problem.headers)

@@ -68,8 +68,14 @@ async def _with_key(request: Request, handler: Handler, key: str) -> Response:
     db = db_of(request)
     body = await request.body()
     digest = hashlib.sha256(
-        b"\n".join([request.method.encode(), request.url.path.encode(),
-                    request.url.query.encode(), body])
+        b"\n".join(
+            [
+                request.method.encode(),
+                request.url.path.encode(),
+                request.url.query.encode(),
+                body,
+            ]
+        )
     ).hexdigest()
     cutoff = iso(now() - RETENTION)
     with db.tx() as conn:
@@ -95,11 +101,19 @@ async def _with_key(request: Request, handler: Handler, key: str) -> Response:
     if response.status_code >= 500:
         _forget(request, caller, key)
         return response
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    headers = {
+        k: v for k, v in response.headers.items() if k.lower() != "content-length"
+    }
     with db.tx() as conn:
         conn.execute(
             "UPDATE idempotency SET status = ?, headers = ?, body = ? WHERE caller = ? AND key = ?",
-            (response.status_code, json.dumps(headers), bytes(response.body), caller, key),
+            (
+                response.status_code,
+                json.dumps(headers),
+                bytes(response.body),
+                caller,
+                key,
+            ),
         )
     return response
 
@@ -126,7 +140,9 @@ def _forget(request: Request, caller: str, key: str) -> None:
     """Drop a key whose request failed, so that a retry runs it again."""
     db = db_of(request)
     with db.tx() as conn:
-        conn.execute("DELETE FROM idempotency WHERE caller = ? AND key = ?", (caller, key))
+        conn.execute(
+            "DELETE FROM idempotency WHERE caller = ? AND key = ?", (caller, key)
+        )
 
 
 def _caller_name(request: Request) -> str | None:

@@ -100,7 +100,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = UPLOAD_BODY_LIMIT if scope["path"].endswith("/media/upload") else JSON_BODY_LIMIT
+        limit = (
+            UPLOAD_BODY_LIMIT
+            if scope["path"].endswith("/media/upload")
+            else JSON_BODY_LIMIT
+        )
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._refuse(send, scope, limit)
@@ -133,7 +137,10 @@ class BodyLimit:
     @staticmethod
     async def _refuse(send: Send, scope: Scope, limit: int) -> None:
         await send_envelope(
-            send, scope, 413, "invalid_request",
+            send,
+            scope,
+            413,
+            "invalid_request",
             f"The request body is larger than {limit} bytes",
             {"limit_bytes": limit},
         )
@@ -183,16 +190,24 @@ class Faults:
 
         fault = self.rng.choice(("error", "unavailable", "drop"))
         if fault == "error":
-            await send_envelope(send, scope, 500, "server_error", "Injected fault: internal error")
+            await send_envelope(
+                send, scope, 500, "server_error", "Injected fault: internal error"
+            )
         elif fault == "unavailable":
             await send_envelope(
-                send, scope, 503, "service_unavailable",
-                "Injected fault: service unavailable", headers=[(b"retry-after", b"1")],
+                send,
+                scope,
+                503,
+                "service_unavailable",
+                "Injected fault: service unavailable",
+                headers=[(b"retry-after", b"1")],
             )
         else:
             await self._drop_after_handling(scope, receive, send)
 
-    async def _drop_after_handling(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _drop_after_handling(
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         """Run the handler, send the headers of its answer, then drop the line."""
         start: Message | None = None
 
@@ -260,7 +275,9 @@ class RateLimits:
     when `enforce` is on, answer 429 past the hourly, burst or endpoint limit.
     """
 
-    def __init__(self, app: ASGIApp, *, enforce: bool, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, app: ASGIApp, *, enforce: bool, clock: Callable[[], float] = time.time
+    ) -> None:
         self.app = app
         self.enforce = enforce
         self.clock = clock
@@ -292,7 +309,10 @@ class RateLimits:
                     (b"retry-after", str(retry_after).encode())
                 ]
                 await send_envelope(
-                    send, scope, 429, "rate_limited",
+                    send,
+                    scope,
+                    429,
+                    "rate_limited",
                     f"Rate limit exceeded ({what}); retry in {retry_after} s",
                     {"retry_after": retry_after, "limit": limit, "window": what},
                     headers,
@@ -301,13 +321,21 @@ class RateLimits:
 
         budget.hour.used += 1
         budget.minute.used += 1
-        headers = _limit_headers(tier.per_hour, budget.hour.used, budget.hour.reset_at())
+        headers = _limit_headers(
+            tier.per_hour, budget.hour.used, budget.hour.reset_at()
+        )
 
         async def send_with_limits(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *headers]
-                replayed = any(k == b"idempotent-replayed" for k, _ in message["headers"])
-                if window is not None and 200 <= message["status"] < 300 and not replayed:
+                replayed = any(
+                    k == b"idempotent-replayed" for k, _ in message["headers"]
+                )
+                if (
+                    window is not None
+                    and 200 <= message["status"] < 300
+                    and not replayed
+                ):
                     window.used += 1
             await send(message)
 
@@ -324,13 +352,29 @@ class RateLimits:
         """(limit, used, reset, retry_after, what) of the limit that is spent, if any."""
         if budget.hour.used >= tier.per_hour:
             reset = budget.hour.reset_at()
-            return tier.per_hour, budget.hour.used, reset, max(1, int(reset - now)), "per hour"
+            return (
+                tier.per_hour,
+                budget.hour.used,
+                reset,
+                max(1, int(reset - now)),
+                "per hour",
+            )
         if budget.minute.used >= tier.per_minute:
             reset = budget.minute.reset_at()
-            return tier.per_minute, budget.minute.used, reset, max(1, int(reset - now)), "per minute"
+            return (
+                tier.per_minute,
+                budget.minute.used,
+                reset,
+                max(1, int(reset - now)),
+                "per minute",
+            )
         if endpoint is not None and window is not None and window.used >= endpoint[0]:
             reset = window.reset_at()
-            what = "per day for this endpoint" if endpoint[1] == 86_400 else "per hour for this endpoint"
+            what = (
+                "per day for this endpoint"
+                if endpoint[1] == 86_400
+                else "per hour for this endpoint"
+            )
             return endpoint[0], window.used, reset, max(1, int(reset - now)), what
         return None
 

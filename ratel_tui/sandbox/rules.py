@@ -39,12 +39,18 @@ def is_banned(db: Database, space_id: str | None, user_id: str) -> bool:
         "SELECT expires_at FROM space_bans WHERE space_id = ? AND user_id = ?",
         (space_id, user_id),
     )
-    return row is not None and (row["expires_at"] is None or row["expires_at"] > now_iso())
+    return row is not None and (
+        row["expires_at"] is None or row["expires_at"] > now_iso()
+    )
 
 
 def can_view_space(db: Database, space: Any, caller: Caller) -> bool:
     """Public Spaces are open to all; private ones to members and platform admins."""
-    if space["visibility"] == "public" or caller.is_admin and caller.has("admin:spaces"):
+    if (
+        space["visibility"] == "public"
+        or caller.is_admin
+        and caller.has("admin:spaces")
+    ):
         return True
     return role_in(db, space["id"], caller.user_id) is not None
 

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import os
 import socket
@@ -40,18 +39,10 @@ class DemoKey:
         return " ".join(self.scopes)
 
 
-def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine only."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def prepare(config: SandboxConfig) -> tuple[Database, list[DemoKey]]:
-    """Open (seeding on first use or `--reset`) the world and mint demo keys."""
+def prepare(config: SandboxConfig) -> tuple[Database, list[DemoKey], str]:
+    """Open (seeding on first use or `--reset`) the world; mint demo keys and a
+    fresh secret for the demo OAuth client."""
+    from ratel_tui.sandbox.routes.oauth import register_demo_client
     from ratel_tui.sandbox.seed import ensure_world
 
     if config.reset:
@@ -59,7 +50,7 @@ def prepare(config: SandboxConfig) -> tuple[Database, list[DemoKey]]:
             Path(f"{config.db_path}{suffix}").unlink(missing_ok=True)
     db = Database(config.db_path)
     ensure_world(db, seed=config.seed, posts=config.posts)
-    return db, mint_demo_keys(db)
+    return db, mint_demo_keys(db), register_demo_client(db)
 
 
 def mint_demo_keys(db: Database) -> list[DemoKey]:
@@ -72,14 +63,21 @@ def mint_demo_keys(db: Database) -> list[DemoKey]:
         keys.append(DemoKey(user["username"], key, tuple(scopes)))
     if users:
         first = users[0]
-        key = mint_key(db, first["id"], READ_SCOPES, label=f"read-only demo key of {first['username']}")
+        key = mint_key(
+            db,
+            first["id"],
+            READ_SCOPES,
+            label=f"read-only demo key of {first['username']}",
+        )
         keys.append(DemoKey(first["username"], key, READ_SCOPES))
     return keys
 
 
 def write_keys_file(path: Path, keys: list[DemoKey]) -> None:
     """Write the demo keys as JSON `[{username, key, scopes}]`, mode 0600."""
-    payload = [{"username": k.username, "key": k.key, "scopes": list(k.scopes)} for k in keys]
+    payload = [
+        {"username": k.username, "key": k.key, "scopes": list(k.scopes)} for k in keys
+    ]
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -128,13 +126,14 @@ class SandboxServer:
         self.config = config
         self.db: Database | None = None
         self.keys: list[DemoKey] = []
+        self.oauth_client_secret = ""
         self.url = ""
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> SandboxServer:
         """Seed if needed, bind, and serve until `stop()`; returns self."""
-        self.db, self.keys = prepare(self.config)
+        self.db, self.keys, self.oauth_client_secret = prepare(self.config)
         sock = bind(self.config.host, self.config.port)
         self.url = base_url(sock)
         self._server = _uvicorn_server(self.config, self.db)
@@ -163,7 +162,10 @@ class SandboxServer:
     def key_for(self, username: str, *, read_only: bool = False) -> str:
         """The demo key minted at start for `username`."""
         for demo in self.keys:
-            if demo.username == username and (set(demo.scopes) == set(READ_SCOPES)) == read_only:
+            if (
+                demo.username == username
+                and (set(demo.scopes) == set(READ_SCOPES)) == read_only
+            ):
                 return demo.key
         raise KeyError(username)
 
@@ -176,7 +178,9 @@ class SandboxServer:
 
 def serve(config: SandboxConfig) -> int:
     """Run the sandbox in the foreground until Ctrl+C; the exit status."""
-    db, keys = prepare(config)
+    from ratel_tui.sandbox.routes.oauth import DEMO_CLIENT_ID
+
+    db, keys, client_secret = prepare(config)
     sock = bind(config.host, config.port)
     url = base_url(sock)
     if config.keys_file is not None:
@@ -185,6 +189,7 @@ def serve(config: SandboxConfig) -> int:
     width = max(len(k.username) for k in keys) if keys else 0
     for demo in keys:
         print(f"  {demo.username:<{width}}  {demo.key}  {demo.describe_scopes()}")
+    print(f"  OAuth client {DEMO_CLIENT_ID}, secret {client_secret}")
     if config.keys_file is not None:
         print(f"Keys written to {config.keys_file}")
     faults = []

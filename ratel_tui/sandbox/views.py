@@ -16,7 +16,11 @@ def user_brief(db: Database, user_id: str) -> dict[str, Any]:
     row = db.one(USER_BRIEF_SQL, (user_id,))
     if row is None:
         return {"id": user_id, "username": "[deleted]", "display_name": "Deleted user"}
-    return {"id": row["id"], "username": row["username"], "display_name": row["display_name"]}
+    return {
+        "id": row["id"],
+        "username": row["username"],
+        "display_name": row["display_name"],
+    }
 
 
 def user_briefs(db: Database, user_ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -25,14 +29,22 @@ def user_briefs(db: Database, user_ids: set[str]) -> dict[str, dict[str, Any]]:
         return {}
     ids = list(user_ids)
     marks = ",".join("?" for _ in ids)
-    rows = db.all(f"SELECT id, username, display_name FROM users WHERE id IN ({marks})", ids)
+    rows = db.all(
+        f"SELECT id, username, display_name FROM users WHERE id IN ({marks})", ids
+    )
     found = {
-        r["id"]: {"id": r["id"], "username": r["username"], "display_name": r["display_name"]}
+        r["id"]: {
+            "id": r["id"],
+            "username": r["username"],
+            "display_name": r["display_name"],
+        }
         for r in rows
     }
     for user_id in ids:
-        found.setdefault(user_id, {"id": user_id, "username": "[deleted]",
-                                   "display_name": "Deleted user"})
+        found.setdefault(
+            user_id,
+            {"id": user_id, "username": "[deleted]", "display_name": "Deleted user"},
+        )
     return found
 
 
@@ -143,7 +155,9 @@ def comment_view(row: Any, author: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def space_view(row: Any, my_role: str | None = None, *, include_role: bool = False) -> dict[str, Any]:
+def space_view(
+    row: Any, my_role: str | None = None, *, include_role: bool = False
+) -> dict[str, Any]:
     """The Space resource; `my_role` [ext] is the caller's role or None."""
     data = {
         "id": row["id"],

@@ -17,6 +17,10 @@ async def discover(request: Request) -> JsonResponse:
     features = sorted(request.app.state.features)
     return ok(
         request,
-        {"name": "ratel-tui sandbox", "version": "v2", "server_version": __version__,
-         "features": features},
+        {
+            "name": "ratel-tui sandbox",
+            "version": "v2",
+            "server_version": __version__,
+            "features": features,
+        },
     )

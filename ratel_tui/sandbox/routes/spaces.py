@@ -1,9 +1,471 @@
-"""Routes of the spaces group (being written)."""
+"""Spaces: listing, creating and changing them, joining, members and analytics."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from datetime import date, timedelta
+from typing import Annotated, Literal
 
+from fastapi import APIRouter, Query, Request
+from pydantic import Field, field_validator
+
+from ratel_tui.sandbox.auth import Caller, Db, scoped
+from ratel_tui.sandbox.clock import now, now_iso
+from ratel_tui.sandbox.counters import bump_daily
+from ratel_tui.sandbox.db import Database
+from ratel_tui.sandbox.envelope import (
+    JsonResponse,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+    ok,
+)
+from ratel_tui.sandbox.features import feature
 from ratel_tui.sandbox.idempotency import IdempotentRoute
+from ratel_tui.sandbox.ids import new_id
+from ratel_tui.sandbox.paging import Paging, paginate
+from ratel_tui.sandbox.routes.posts import delete_posts
+from ratel_tui.sandbox.rules import (
+    is_banned,
+    require_role,
+    role_in,
+    visible_space,
+)
+from ratel_tui.sandbox.schemas import Body
+from ratel_tui.sandbox.views import find_user, space_view, user_brief
 
-router = APIRouter(prefix="/v2", route_class=IdempotentRoute)
+router = APIRouter(prefix="/v2", tags=["spaces"], route_class=IdempotentRoute)
+
+ReadSpaces = Annotated[Caller, scoped("read:spaces")]
+WriteSpaces = Annotated[Caller, scoped("write:spaces")]
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+METRICS = ("new_members", "total_posts", "average_engagement", "daily_active_users")
+
+
+class Settings(Body):
+    """A Space's settings; any may be left out."""
+
+    allow_posts: bool | None = None
+    moderation: Literal["community", "staff", "open"] | None = None
+    allow_deliberations: bool | None = None
+
+
+class NewSpace(Body):
+    """`POST /spaces`."""
+
+    name: str = Field(min_length=3, max_length=80)
+    slug: str = Field(min_length=3, max_length=40)
+    description: str = Field("", max_length=2_000)
+    visibility: Literal["public", "private"] = "public"
+    category: str = Field("general", min_length=2, max_length=40)
+    settings: Settings | None = None
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, slug: str) -> str:
+        if not SLUG.match(slug):
+            raise ValueError("slug takes lowercase letters, digits and single dashes")
+        return slug
+
+
+class SpaceUpdate(Body):
+    """`PATCH /spaces/{id}`: any of these."""
+
+    name: str | None = Field(None, min_length=3, max_length=80)
+    description: str | None = Field(None, max_length=2_000)
+    visibility: Literal["public", "private"] | None = None
+    category: str | None = Field(None, min_length=2, max_length=40)
+    settings: Settings | None = None
+
+
+class RoleChange(Body):
+    """`PATCH /spaces/{id}/members/{user_id}` [ext]."""
+
+    role: Literal["member", "moderator", "admin"]
+
+
+def _view(db: Database, row: object, caller: Caller) -> dict[str, object]:
+    return space_view(row, role_in(db, row["id"], caller.user_id), include_role=True)  # type: ignore[index]
+
+
+@router.get("/spaces")
+async def list_spaces(
+    request: Request,
+    db: Db,
+    caller: ReadSpaces,
+    paging: Paging,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    member: Annotated[bool, Query()] = False,
+) -> JsonResponse:
+    """Spaces by name; `member=true` only the caller's, `category` one kind."""
+    if member:
+        where = "id IN (SELECT space_id FROM space_members WHERE user_id = ?)"
+    else:
+        where = (
+            "(visibility = 'public'"
+            " OR id IN (SELECT space_id FROM space_members WHERE user_id = ?))"
+        )
+    params: tuple[object, ...] = (caller.user_id,)
+    if category is not None:
+        where, params = f"{where} AND category = ?", (*params, category)
+    listing = paginate(
+        db,
+        select="SELECT * FROM spaces",
+        where=where,
+        params=params,
+        keys=("name", "seq"),
+        descending=False,
+        paging=paging,
+    )
+    roles = dict(
+        db.all(
+            "SELECT space_id, role FROM space_members WHERE user_id = ?",
+            (caller.user_id,),
+        )
+    )
+    data = [space_view(r, roles.get(r["id"]), include_role=True) for r in listing.rows]
+    return ok(request, data, **listing.meta)
+
+
+@router.get("/spaces/{space_id}")
+async def get_space(
+    request: Request, db: Db, caller: ReadSpaces, space_id: str
+) -> JsonResponse:
+    """One Space by id or slug."""
+    return ok(request, _view(db, visible_space(db, space_id, caller), caller))
+
+
+@router.post("/spaces", status_code=201)
+async def create_space(
+    request: Request, db: Db, caller: WriteSpaces, body: NewSpace
+) -> JsonResponse:
+    """Create a Space; its creator is its first admin."""
+    if db.one("SELECT 1 FROM spaces WHERE slug = ?", (body.slug,)) is not None:
+        raise conflict(f"The slug {body.slug!r} is taken", field="slug")
+    settings = body.settings or Settings()
+    space_id = new_id("space")
+    created = now_iso()
+    with db.tx() as conn:
+        conn.execute(
+            "INSERT INTO spaces(id, name, slug, description, visibility, category, created_by,"
+            " created_at, allow_posts, moderation, allow_deliberations, members_count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (
+                space_id,
+                body.name,
+                body.slug,
+                body.description,
+                body.visibility,
+                body.category,
+                caller.user_id,
+                created,
+                int(settings.allow_posts if settings.allow_posts is not None else True),
+                settings.moderation or "community",
+                int(
+                    settings.allow_deliberations
+                    if settings.allow_deliberations is not None
+                    else True
+                ),
+            ),
+        )
+        conn.execute(
+            "INSERT INTO space_members(space_id, user_id, role, joined_at) VALUES (?, ?, 'admin', ?)",
+            (space_id, caller.user_id, created),
+        )
+        bump_daily(conn, space_id, new_members=0)
+    return ok(
+        request, _view(db, visible_space(db, space_id, caller), caller), status=201
+    )
+
+
+@router.patch("/spaces/{space_id}")
+async def update_space(
+    request: Request, db: Db, caller: WriteSpaces, space_id: str, body: SpaceUpdate
+) -> JsonResponse:
+    """Change a Space (its admins only)."""
+    space = visible_space(db, space_id, caller)
+    require_role(db, space["id"], caller, "admin")
+    changes = body.model_dump(exclude_unset=True, exclude={"settings"})
+    if any(value is None for value in changes.values()):
+        raise invalid("Space fields cannot be null", fields=sorted(changes))
+    if body.settings is not None:
+        for name, value in body.settings.model_dump(exclude_none=True).items():
+            changes[name] = int(value) if isinstance(value, bool) else value
+    if changes:
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        with db.tx() as conn:
+            conn.execute(
+                f"UPDATE spaces SET {assignments} WHERE id = ?",
+                (*changes.values(), space["id"]),
+            )
+    return ok(request, _view(db, visible_space(db, space["id"], caller), caller))
+
+
+@router.delete("/spaces/{space_id}")
+async def delete_space(
+    request: Request, db: Db, caller: WriteSpaces, space_id: str
+) -> JsonResponse:
+    """Delete a Space and everything in it (its admins, or a platform admin)."""
+    space = visible_space(db, space_id, caller)
+    require_role(db, space["id"], caller, "admin")
+    with db.tx() as conn:
+        posts = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM posts WHERE space_id = ?", (space["id"],)
+            )
+        ]
+        delete_posts(conn, posts)
+        _delete_deliberations(conn, space["id"])
+        for table in ("space_members", "space_bans", "space_daily", "mod_log"):
+            conn.execute(f"DELETE FROM {table} WHERE space_id = ?", (space["id"],))
+        conn.execute(
+            "DELETE FROM reports WHERE item_id IN (SELECT id FROM mod_items WHERE space_id = ?)",
+            (space["id"],),
+        )
+        conn.execute("DELETE FROM mod_items WHERE space_id = ?", (space["id"],))
+        conn.execute("DELETE FROM spaces WHERE id = ?", (space["id"],))
+    return ok(request, {"id": space["id"], "deleted": True})
+
+
+def _delete_deliberations(conn: object, space_id: str) -> None:
+    run = conn.execute  # type: ignore[attr-defined]
+    ids = [
+        r[0]
+        for r in run("SELECT id FROM deliberations WHERE space_id = ?", (space_id,))
+    ]
+    for delib_id in ids:
+        surveys = [
+            r[0]
+            for r in run(
+                "SELECT id FROM surveys WHERE deliberation_id = ?", (delib_id,)
+            )
+        ]
+        for survey_id in surveys:
+            run(
+                "DELETE FROM answers WHERE response_id IN"
+                " (SELECT id FROM responses WHERE survey_id = ?)",
+                (survey_id,),
+            )
+            run("DELETE FROM responses WHERE survey_id = ?", (survey_id,))
+            run("DELETE FROM questions WHERE survey_id = ?", (survey_id,))
+        run("DELETE FROM surveys WHERE deliberation_id = ?", (delib_id,))
+        run("DELETE FROM deliberation_comments WHERE deliberation_id = ?", (delib_id,))
+        run("DELETE FROM deliberations WHERE id = ?", (delib_id,))
+
+
+def _membership(db: Database, space_id: str, caller: Caller) -> dict[str, object]:
+    count = db.scalar("SELECT members_count FROM spaces WHERE id = ?", (space_id,))
+    return {
+        "space_id": space_id,
+        "role": role_in(db, space_id, caller.user_id),
+        "members": count,
+    }
+
+
+@router.post("/spaces/{space_id}/join")
+async def join(
+    request: Request, db: Db, caller: WriteSpaces, space_id: str
+) -> JsonResponse:
+    """Join a public Space; joining one already joined changes nothing."""
+    space = visible_space(db, space_id, caller)
+    if role_in(db, space["id"], caller.user_id) is not None:
+        return ok(request, _membership(db, space["id"], caller))
+    if space["visibility"] != "public":
+        raise forbidden("This Space is private: an admin has to add you")
+    if is_banned(db, space["id"], caller.user_id):
+        raise forbidden("You are banned from this Space")
+    with db.tx() as conn:
+        conn.execute(
+            "INSERT INTO space_members(space_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)",
+            (space["id"], caller.user_id, now_iso()),
+        )
+        conn.execute(
+            "UPDATE spaces SET members_count = members_count + 1 WHERE id = ?",
+            (space["id"],),
+        )
+        bump_daily(conn, space["id"], new_members=1)
+    return ok(request, _membership(db, space["id"], caller))
+
+
+@router.delete("/spaces/{space_id}/join")
+async def leave(
+    request: Request, db: Db, caller: WriteSpaces, space_id: str
+) -> JsonResponse:
+    """Leave a Space; its last admin cannot leave it."""
+    space = visible_space(db, space_id, caller)
+    role = role_in(db, space["id"], caller.user_id)
+    if role is None:
+        return ok(request, _membership(db, space["id"], caller))
+    if role == "admin" and _admin_count(db, space["id"]) == 1:
+        raise conflict(
+            "You are the only admin of this Space: make someone else admin first"
+        )
+    with db.tx() as conn:
+        conn.execute(
+            "DELETE FROM space_members WHERE space_id = ? AND user_id = ?",
+            (space["id"], caller.user_id),
+        )
+        conn.execute(
+            "UPDATE spaces SET members_count = max(0, members_count - 1) WHERE id = ?",
+            (space["id"],),
+        )
+    return ok(request, _membership(db, space["id"], caller))
+
+
+def _admin_count(db: Database, space_id: str) -> int:
+    return db.scalar(
+        "SELECT COUNT(*) FROM space_members WHERE space_id = ? AND role = 'admin'",
+        (space_id,),
+    )
+
+
+@router.get("/spaces/{space_id}/members", dependencies=[feature("space_members")])
+async def list_members(
+    request: Request,
+    db: Db,
+    caller: ReadSpaces,
+    space_id: str,
+    paging: Paging,
+    role: Annotated[Literal["member", "moderator", "admin"] | None, Query()] = None,
+) -> JsonResponse:
+    """Members with their roles [ext]: admins first, then moderators, then members."""
+    space = visible_space(db, space_id, caller)
+    where, params = "m.space_id = ?", (space["id"],)
+    if role is not None:
+        where, params = f"{where} AND m.role = ?", (*params, role)
+    listing = paginate(
+        db,
+        select=(
+            "SELECT m.user_id, m.role, m.joined_at, m.rowid AS seq,"
+            " CASE m.role WHEN 'admin' THEN 0 WHEN 'moderator' THEN 1 ELSE 2 END AS rank"
+            " FROM space_members m"
+        ),
+        where=where,
+        params=params,
+        keys=("rank", "seq"),
+        descending=False,
+        paging=paging,
+    )
+    data = [
+        {
+            "user": user_brief(db, r["user_id"]),
+            "role": r["role"],
+            "joined_at": r["joined_at"],
+        }
+        for r in listing.rows
+    ]
+    return ok(request, data, **listing.meta)
+
+
+@router.patch(
+    "/spaces/{space_id}/members/{user_id}", dependencies=[feature("space_members")]
+)
+async def change_role(
+    request: Request,
+    db: Db,
+    caller: WriteSpaces,
+    space_id: str,
+    user_id: str,
+    body: RoleChange,
+) -> JsonResponse:
+    """Give a member another role [ext]: Space admins, or `admin:spaces`."""
+    space = visible_space(db, space_id, caller)
+    require_role(db, space["id"], caller, "admin")
+    user = find_user(db, user_id)
+    current = role_in(db, space["id"], user["id"])
+    if current is None:
+        raise not_found("member", user_id)
+    if (
+        current == "admin"
+        and body.role != "admin"
+        and _admin_count(db, space["id"]) == 1
+    ):
+        raise conflict("A Space needs at least one admin")
+    with db.tx() as conn:
+        conn.execute(
+            "UPDATE space_members SET role = ? WHERE space_id = ? AND user_id = ?",
+            (body.role, space["id"], user["id"]),
+        )
+    joined = db.scalar(
+        "SELECT joined_at FROM space_members WHERE space_id = ? AND user_id = ?",
+        (space["id"], user["id"]),
+    )
+    return ok(
+        request,
+        {"user": user_brief(db, user["id"]), "role": body.role, "joined_at": joined},
+    )
+
+
+def _parse_day(value: str | None, default: date, field: str) -> date:
+    if value is None:
+        return default
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise invalid(f"{field} must be a date like 2025-05-15", field=field) from None
+
+
+@router.get("/spaces/{space_id}/analytics")
+async def analytics(
+    request: Request,
+    db: Db,
+    caller: ReadSpaces,
+    space_id: str,
+    start_date: Annotated[str | None, Query(max_length=40)] = None,
+    end_date: Annotated[str | None, Query(max_length=40)] = None,
+    metrics: Annotated[str | None, Query(max_length=200)] = None,
+) -> JsonResponse:
+    """Daily members and posts of a Space and summary metrics over a period
+    (the last 30 days unless `start_date`/`end_date` say otherwise)."""
+    space = visible_space(db, space_id, caller)
+    end = _parse_day(end_date, now().date(), "end_date")
+    start = _parse_day(start_date, end - timedelta(days=29), "start_date")
+    if start > end:
+        raise invalid("start_date is after end_date", field="start_date")
+    if (end - start).days > 366:
+        raise invalid("The period is at most 366 days", field="start_date")
+    wanted = (
+        METRICS
+        if metrics is None
+        else tuple(m.strip() for m in metrics.split(",") if m.strip())
+    )
+    unknown = [m for m in wanted if m not in METRICS]
+    if unknown:
+        raise invalid(
+            f"Unknown metric {unknown[0]!r}; known: {', '.join(METRICS)}",
+            field="metrics",
+        )
+
+    rows = db.all(
+        "SELECT date, members, new_members, posts, active_users, engagement FROM space_daily"
+        " WHERE space_id = ? AND date BETWEEN ? AND ? ORDER BY date",
+        (space["id"], start.isoformat(), end.isoformat()),
+    )
+    summary = {
+        "new_members": sum(r["new_members"] for r in rows),
+        "total_posts": sum(r["posts"] for r in rows),
+        "average_engagement": round(sum(r["engagement"] for r in rows) / len(rows), 4)
+        if rows
+        else 0.0,
+        "daily_active_users": round(sum(r["active_users"] for r in rows) / len(rows), 1)
+        if rows
+        else 0.0,
+    }
+    data = {
+        "space_id": space["id"],
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "metrics": {name: summary[name] for name in wanted},
+        "timeline": [
+            {
+                "date": r["date"],
+                "members": r["members"],
+                "posts": r["posts"],
+                "active_users": r["active_users"],
+            }
+            for r in rows
+        ],
+    }
+    return ok(request, data)

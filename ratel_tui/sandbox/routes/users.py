@@ -99,12 +99,16 @@ async def update_preferences(
 
 
 def _preferences(db: Db, user_id: str) -> dict[str, object]:
-    stored = json.loads(db.scalar("SELECT preferences FROM users WHERE id = ?", (user_id,)))
+    stored = json.loads(
+        db.scalar("SELECT preferences FROM users WHERE id = ?", (user_id,))
+    )
     return {**DEFAULT_PREFERENCES, **stored}
 
 
 @router.get("/users/{user_id}")
-async def get_user(request: Request, db: Db, caller: ReadUser, user_id: str) -> JsonResponse:
+async def get_user(
+    request: Request, db: Db, caller: ReadUser, user_id: str
+) -> JsonResponse:
     """A user by id or username."""
     row = find_user(db, user_id)
     return ok(request, user_view(db, row, caller.user_id))
@@ -125,11 +129,15 @@ async def list_attestations(
         paging=paging,
     )
     subject = user_brief(db, row["id"])
-    return ok(request, [attestation_view(r, subject) for r in listing.rows], **listing.meta)
+    return ok(
+        request, [attestation_view(r, subject) for r in listing.rows], **listing.meta
+    )
 
 
 @router.post("/users/{user_id}/follow", dependencies=[feature("follows")])
-async def follow(request: Request, db: Db, caller: WriteUser, user_id: str) -> JsonResponse:
+async def follow(
+    request: Request, db: Db, caller: WriteUser, user_id: str
+) -> JsonResponse:
     """Follow a user [ext]; following someone already followed changes nothing."""
     target = find_user(db, user_id)
     if target["id"] == caller.user_id:
@@ -146,7 +154,9 @@ async def follow(request: Request, db: Db, caller: WriteUser, user_id: str) -> J
 
 
 @router.delete("/users/{user_id}/follow", dependencies=[feature("follows")])
-async def unfollow(request: Request, db: Db, caller: WriteUser, user_id: str) -> JsonResponse:
+async def unfollow(
+    request: Request, db: Db, caller: WriteUser, user_id: str
+) -> JsonResponse:
     """Stop following a user [ext]; unfollowing someone not followed changes nothing."""
     target = find_user(db, user_id)
     with db.tx() as conn:
@@ -175,7 +185,8 @@ def _relation(db: Db, me: str, other: str) -> dict[str, object]:
     return {
         "user": user_brief(db, other),
         "following": db.one(
-            "SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?", (me, other)
+            "SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?",
+            (me, other),
         )
         is not None,
         "followers": row["followers_count"],
@@ -210,7 +221,8 @@ def _follow_list(
         paging=paging,
     )
     data = [
-        {"user": user_brief(db, r["other"]), "since": r["created_at"]} for r in listing.rows
+        {"user": user_brief(db, r["other"]), "since": r["created_at"]}
+        for r in listing.rows
     ]
     return ok(request, data, **listing.meta)
 
