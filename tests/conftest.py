@@ -33,7 +33,8 @@ def private_home(
 
 def start_sandbox(db_path: Path, **options: Any) -> SandboxServer:
     """A sandbox on a free loopback port, quiet, on its own database file."""
-    config = SandboxConfig(db_path=db_path, port=0, access_log=False, **options)
+    options.setdefault("access_log", False)
+    config = SandboxConfig(db_path=db_path, port=0, **options)
     return SandboxServer(config).start()
 
 

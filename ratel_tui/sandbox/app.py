@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
+from starlette.routing import Match
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -90,12 +92,24 @@ async def _on_http_error(request: Request, exc: Exception) -> Any:
             "invalid_request",
             f"{request.method} is not allowed on {request.url.path}",
             status=405,
+            headers={"Allow": ", ".join(_allowed_methods(request))},
         )
     elif exc.status_code == 400:
         problem = Problem("invalid_request", str(exc.detail))
     else:
         problem = Problem("server_error", str(exc.detail), status=exc.status_code)
     return problem_response(request, problem)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (routes are one method each)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        path_matches = match is not Match.NONE
+        if path_matches and isinstance(route, APIRoute):
+            methods |= route.methods
+    return sorted(methods)
 
 
 async def _on_crash(request: Request, exc: Exception) -> Any:

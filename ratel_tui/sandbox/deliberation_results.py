@@ -41,6 +41,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FREE_TEXT_LIMIT = 2_000
 """Longest `free_text` answer, in characters."""
 
+_EXPECTED = {
+    "multiple_choice": "needs one of its options",
+    "checkbox": "needs a list of distinct options",
+    "likert": "needs an integer from 1 to 5",
+    "free_text": f"needs text of at most {FREE_TEXT_LIMIT} characters",
+}
+"""What an answer of each question type must be, as the error message says it."""
+
 Answers = dict[str, dict[str, Any]]
 """One survey's answers: respondent (user id) → question id → answer."""
 
@@ -191,14 +199,6 @@ def check_answer(question: Question, value: Any) -> Any:
     return value
 
 
-_EXPECTED = {
-    "multiple_choice": "needs one of its options",
-    "checkbox": "needs a list of distinct options",
-    "likert": "needs an integer from 1 to 5",
-    "free_text": f"needs text of at most {FREE_TEXT_LIMIT} characters",
-}
-
-
 def _bad(question_id: str, problem: str, **details: Any) -> Problem:
     return invalid(
         f"Question {question_id} {problem}", question_id=question_id, **details
@@ -310,18 +310,21 @@ def question_shift(
 def _option_shift(
     options: tuple[str, ...], old: list[Any], new: list[Any]
 ) -> list[dict[str, Any]]:
+    """Per option: both counts and shares; a survey nobody answered has no share."""
     rows = []
     for (option, pre_n, pre_share), (_, post_n, post_share) in zip(
         _tally(options, old), _tally(options, new), strict=True
     ):
+        pre = round(pre_share, 1) if old else None
+        post = round(post_share, 1) if new else None
         rows.append(
             {
                 "option": option,
                 "pre_count": pre_n,
-                "pre_percentage": round(pre_share, 1),
+                "pre_percentage": pre,
                 "post_count": post_n,
-                "post_percentage": round(post_share, 1),
-                "change": round(post_share - pre_share, 1),
+                "post_percentage": post,
+                "change": round(post_share - pre_share, 1) if old and new else None,
             }
         )
     return rows

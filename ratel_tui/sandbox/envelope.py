@@ -98,6 +98,9 @@ def ok(
     request: Request, data: Any, *, status: int = 200, **extra_meta: Any
 ) -> JsonResponse:
     """A success envelope around `data`."""
+    if "cursors" not in request.app.state.features:
+        # A server without stable paging sends no cursor.
+        extra_meta.pop("next_cursor", None)
     body = {
         "success": True,
         "data": data,

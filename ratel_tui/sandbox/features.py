@@ -39,6 +39,8 @@ def feature(name: str):  # noqa: ANN201 - returns a FastAPI dependency
             )
 
     dependency.__name__ = f"feature_{name}"
+    # `routing.ApiRoute` reads this to refuse the request before its body is read.
+    dependency.feature_name = name  # type: ignore[attr-defined]
     return Depends(dependency)
 
 

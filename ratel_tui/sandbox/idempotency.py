@@ -3,7 +3,7 @@
 The first answer to a key is stored with the caller for 24 hours. A repeat
 with the same request gets that answer again (with `Idempotent-Replayed:
 true`) and changes nothing; the same key on a different request is a 409.
-Handlers do not see any of this: `IdempotentRoute` wraps them.
+Handlers do not see any of this: `routing.ApiRoute` wraps them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -31,29 +30,8 @@ MAX_KEY_LENGTH = 255
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-class IdempotentRoute(APIRoute):
-    """A route whose POSTs honour `Idempotency-Key`."""
-
-    def get_route_handler(self) -> Handler:
-        handler = super().get_route_handler()
-        if "POST" not in self.methods:
-            return handler
-
-        async def route(request: Request) -> Response:
-            key = request.headers.get("idempotency-key")
-            if key is None or not _enabled(request):
-                return await handler(request)
-            return await _with_key(request, handler, key)
-
-        return route
-
-
-def _enabled(request: Request) -> bool:
-    features = request.app.state.features
-    return "idempotency" in features
-
-
-async def _with_key(request: Request, handler: Handler, key: str) -> Response:
+async def replay_or_run(request: Request, handler: Handler, key: str) -> Response:
+    """Answer a keyed POST: replay the stored answer, refuse a reuse, or run it."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise Problem(
             "invalid_request",

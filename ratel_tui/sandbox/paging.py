@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 
 from ratel_tui.sandbox.db import Database
 from ratel_tui.sandbox.envelope import invalid
@@ -32,11 +32,15 @@ class PageParams:
 
 
 async def page_params(
+    request: Request,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1)] = 20,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> PageParams:
-    """Dependency: the paging query parameters, validated."""
+    """Dependency: the paging query parameters, validated. A server without
+    cursors ignores `cursor`, as it would any unknown parameter."""
+    if "cursors" not in request.app.state.features:
+        cursor = None
     return PageParams(page, min(per_page, MAX_PER_PAGE), decode_cursor(cursor))
 
 

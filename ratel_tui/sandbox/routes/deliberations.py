@@ -38,9 +38,9 @@ from ratel_tui.sandbox.envelope import (
     ok,
 )
 from ratel_tui.sandbox.features import feature
-from ratel_tui.sandbox.idempotency import IdempotentRoute
 from ratel_tui.sandbox.ids import new_id
 from ratel_tui.sandbox.paging import Paging, paginate
+from ratel_tui.sandbox.routing import ApiRoute
 from ratel_tui.sandbox.rules import (
     can_view_space,
     require_not_banned,
@@ -51,7 +51,7 @@ from ratel_tui.sandbox.rules import (
 from ratel_tui.sandbox.schemas import Body
 from ratel_tui.sandbox.views import user_brief, user_briefs
 
-router = APIRouter(prefix="/v2", tags=["deliberations"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/v2", tags=["deliberations"], route_class=ApiRoute)
 
 ReadDeliberations = Annotated[Caller, scoped("read:deliberations")]
 WriteDeliberations = Annotated[Caller, scoped("write:deliberations")]
@@ -128,10 +128,10 @@ class NewDeliberation(Body):
 
 
 class AnswerIn(Body):
-    """One answer of a survey response; null skips an optional question."""
+    """One answer of a survey response; null or absent skips an optional question."""
 
     question_id: str = Field(max_length=100)
-    answer: Any
+    answer: Any = None
 
 
 class NewResponse(Body):

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Request
 from ratel_tui import __version__
 from ratel_tui.sandbox.envelope import JsonResponse, ok
 from ratel_tui.sandbox.features import feature
+from ratel_tui.sandbox.routing import ApiRoute
 
-router = APIRouter(prefix="/v2", tags=["discovery"])
+router = APIRouter(prefix="/v2", tags=["discovery"], route_class=ApiRoute)
 
 
 @router.get("/", dependencies=[feature("discovery")])

@@ -10,10 +10,10 @@ from starlette.responses import Response
 from ratel_tui.sandbox.auth import Caller, Db, scoped
 from ratel_tui.sandbox.clock import now_iso
 from ratel_tui.sandbox.envelope import JsonResponse, Problem, invalid, not_found, ok
-from ratel_tui.sandbox.idempotency import IdempotentRoute
 from ratel_tui.sandbox.ids import new_id
+from ratel_tui.sandbox.routing import ApiRoute
 
-router = APIRouter(prefix="/v2", tags=["media"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/v2", tags=["media"], route_class=ApiRoute)
 
 MAX_BYTES = 10 * 1024 * 1024
 """The contract's upload limit."""

@@ -26,9 +26,9 @@ from ratel_tui.sandbox.envelope import (
     ok,
 )
 from ratel_tui.sandbox.features import feature
-from ratel_tui.sandbox.idempotency import IdempotentRoute
 from ratel_tui.sandbox.ids import new_id
 from ratel_tui.sandbox.paging import Paging, paginate
+from ratel_tui.sandbox.routing import ApiRoute
 from ratel_tui.sandbox.rules import (
     can_view_space,
     require_moderator,
@@ -48,7 +48,7 @@ from ratel_tui.sandbox.views import (
 router = APIRouter(
     prefix="/v2",
     tags=["moderation"],
-    route_class=IdempotentRoute,
+    route_class=ApiRoute,
     dependencies=[feature("moderation")],
 )
 
@@ -126,8 +126,10 @@ async def report_comment(
     """Report a comment to the moderators of its post's Space."""
     comment = db.one("SELECT * FROM comments WHERE id = ?", (comment_id,))
     post = None if comment is None else _post_row(db, comment["post_id"])
-    if post is None or post["removed"] or not _can_read_post(db, post, caller):
+    if post is None or not _can_read_post(db, post, caller):
         raise not_found("comment", comment_id)
+    if post["removed"]:
+        raise conflict("The post of this comment was removed by the moderators")
     if comment["deleted"]:
         raise conflict("This comment was deleted by its author")
     if comment["removed"]:
@@ -209,7 +211,9 @@ def _item_for(
             (item_id, space_id, target_type, target_id, stamp, stamp),
         )
         return item_id
-    status = "pending" if item["status"] in ("approved", "dismissed") else item["status"]
+    status = (
+        "pending" if item["status"] in ("approved", "dismissed") else item["status"]
+    )
     conn.execute(
         "UPDATE mod_items SET status = ?, updated_at = ? WHERE id = ?",
         (status, stamp, item["id"]),
@@ -367,10 +371,14 @@ def _author_history(db: Database, item: Any, author_id: str | None) -> Any:
         (item["space_id"], item["id"], author_id),
     )
     ban = _active_ban(db, item["space_id"], author_id)
-    active = None if ban is None else {
-        "reason": ban["reason"] or None,
-        "expires_at": ban["expires_at"],
-    }
+    active = (
+        None
+        if ban is None
+        else {
+            "reason": ban["reason"] or None,
+            "expires_at": ban["expires_at"],
+        }
+    )
     return {"removals": removals, "active_ban": active}
 
 
@@ -447,18 +455,17 @@ def _restore(conn: sqlite3.Connection, item: Any, role: str) -> None:
     if item["status"] == "pending":
         raise conflict("There is no decision to undo: this item is pending")
     standing = _standing_decisions(conn, item["id"])
-    latest = standing[-1] if standing else None
-    below = standing[:-1]
-    came_from_escalation = bool(below) and below[-1]["action"] == "escalate"
-    if item["status"] != "escalated" and came_from_escalation and role != "admin":
+    undone = standing.pop() if standing else None
+    on_escalation = bool(standing) and standing[-1]["action"] == "escalate"
+    back_to = "escalated" if on_escalation and undone is not None else "pending"
+    if back_to == "escalated" and role != "admin":
         raise forbidden("Only an admin of this Space can undo an admin's decision")
 
     if item["status"] == "removed":
         _set_removed(conn, item, removed=False)
-    if latest is None or latest["action"] in CLOSING:
-        earlier = [d for d in below if d["action"] in CLOSING]
-        _reopen_reports(conn, item["id"], earlier[-1]["created_at"] if earlier else None)
-    back_to = "escalated" if item["status"] != "escalated" and came_from_escalation else "pending"
+    if undone is None or undone["action"] in CLOSING:
+        earlier = [d["created_at"] for d in standing if d["action"] in CLOSING]
+        _reopen_reports(conn, item["id"], earlier[-1] if earlier else None)
     conn.execute(
         "UPDATE mod_items SET status = ?, updated_at = ? WHERE id = ?",
         (back_to, now_iso(), item["id"]),
@@ -609,11 +616,24 @@ async def ban(
             " ON CONFLICT(space_id, user_id) DO UPDATE SET reason = excluded.reason,"
             " banned_by = excluded.banned_by, created_at = excluded.created_at,"
             " expires_at = excluded.expires_at",
-            (space["id"], user["id"], body.reason or "", caller.user_id, iso(stamp),
-             expires),
+            (
+                space["id"],
+                user["id"],
+                body.reason or "",
+                caller.user_id,
+                iso(stamp),
+                expires,
+            ),
         )
-        _log(conn, space_id=space["id"], item_id=None, moderator_id=caller.user_id,
-             action="ban", note=body.reason, subject_id=user["id"])
+        _log(
+            conn,
+            space_id=space["id"],
+            item_id=None,
+            moderator_id=caller.user_id,
+            action="ban",
+            note=body.reason,
+            subject_id=user["id"],
+        )
     row = _active_ban(db, space["id"], user["id"])
     return ok(request, _ban_view(db, row), status=201)
 
@@ -635,8 +655,15 @@ async def unban(
             "DELETE FROM space_bans WHERE space_id = ? AND user_id = ?",
             (space["id"], user["id"]),
         )
-        _log(conn, space_id=space["id"], item_id=None, moderator_id=caller.user_id,
-             action="unban", note=None, subject_id=user["id"])
+        _log(
+            conn,
+            space_id=space["id"],
+            item_id=None,
+            moderator_id=caller.user_id,
+            action="unban",
+            note=None,
+            subject_id=user["id"],
+        )
     return ok(request, {**_ban_view(db, row), "lifted_at": now_iso()})
 
 

@@ -12,10 +12,10 @@ import json
 import secrets
 from datetime import timedelta
 from typing import Annotated, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Query
-from pydantic import Field
+from fastapi import APIRouter, Query, Request
+from pydantic import Field, ValidationError
 from starlette.responses import JSONResponse, RedirectResponse
 
 from ratel_tui.sandbox.auth import (
@@ -132,18 +132,33 @@ class TokenRequest(Body):
     refresh_token: str | None = Field(None, max_length=200)
 
 
+TOKEN_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": TokenRequest.model_json_schema()}},
+    }
+}
+"""The token endpoint parses its body itself; this tells the OpenAPI document."""
+
+
 def _oauth_error(error: str, description: str, status: int = 400) -> JSONResponse:
     return JSONResponse(
         {"error": error, "error_description": description}, status_code=status
     )
 
 
-@router.post("/v2/oauth/token")
-async def token(db: Db, body: TokenRequest) -> JSONResponse:
-    """Exchange a code or a refresh token for an access token (bare OAuth JSON)."""
-    client = db.one(
-        "SELECT secret_hash FROM oauth_clients WHERE client_id = ?", (body.client_id,)
-    )
+@router.post("/v2/oauth/token", openapi_extra=TOKEN_OPENAPI)
+async def token(request: Request, db: Db) -> JSONResponse:
+    """Exchange a code or a refresh token for an access token (bare OAuth JSON).
+
+    Takes JSON as the contract says, and form fields as OAuth clients send
+    them; every error is an OAuth error object, never the envelope.
+    """
+    try:
+        body = TokenRequest.model_validate(await _token_fields(request))
+    except (ValueError, ValidationError) as exc:
+        return _oauth_error("invalid_request", _first_problem(exc))
+    client = db.one("SELECT secret_hash FROM oauth_clients WHERE client_id = ?", (body.client_id,))
     if client is None or not secrets.compare_digest(
         client["secret_hash"], hash_secret(body.client_secret)
     ):
@@ -151,6 +166,29 @@ async def token(db: Db, body: TokenRequest) -> JSONResponse:
     if body.grant_type == "authorization_code":
         return _from_code(db, body)
     return _from_refresh(db, body)
+
+
+async def _token_fields(request: Request) -> dict[str, object]:
+    """The fields of a token request, from JSON or a urlencoded form."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await request.body()
+    if content_type == "application/x-www-form-urlencoded":
+        return dict(parse_qsl(raw.decode("utf-8", errors="replace")))
+    try:
+        fields = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ValueError("The body must be a JSON object") from None
+    if not isinstance(fields, dict):
+        raise ValueError("The body must be a JSON object")
+    return fields
+
+
+def _first_problem(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error.get("loc", ())) or "body"
+        return f"{where}: {error.get('msg', 'invalid')}"
+    return str(exc)
 
 
 def _from_code(db: Database, body: TokenRequest) -> JSONResponse:

@@ -29,13 +29,13 @@ from ratel_tui.sandbox.envelope import (
     ok,
 )
 from ratel_tui.sandbox.features import served
-from ratel_tui.sandbox.idempotency import IdempotentRoute
 from ratel_tui.sandbox.ids import new_id
 from ratel_tui.sandbox.paging import Paging, paginate
+from ratel_tui.sandbox.routing import ApiRoute
 from ratel_tui.sandbox.schemas import Body
 from ratel_tui.sandbox.views import user_briefs
 
-router = APIRouter(prefix="/v2", tags=["oracle"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/v2", tags=["oracle"], route_class=ApiRoute)
 
 ReadOracle = Annotated[Caller, scoped("read:oracle")]
 WriteOracle = Annotated[Caller, scoped("write:oracle")]
@@ -168,8 +168,8 @@ async def create_verification(
     with db.tx() as conn:
         _refuse_duplicate(conn, caller.user_id, body.attribute_type, value)
         conn.execute(
-            "INSERT INTO verifications(id, requester_id, attribute_type, attribute_value,"
-            " evidence, description, status, created_at)"
+            "INSERT INTO verifications(id, requester_id, attribute_type,"
+            " attribute_value, evidence, description, status, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
             (
                 verification_id,
@@ -268,7 +268,7 @@ def _decide_if_due(conn: sqlite3.Connection, verification_id: str) -> None:
         _issue_attestation(conn, verification_id, decided)
 
 
-def _tally(conn: sqlite3.Connection | Database, verification_id: str) -> dict[str, int]:
+def _tally(conn: sqlite3.Connection, verification_id: str) -> dict[str, int]:
     rows = conn.execute(
         "SELECT vote, COUNT(*) FROM verification_votes"
         " WHERE verification_id = ? GROUP BY vote",

@@ -29,9 +29,9 @@ from ratel_tui.sandbox.envelope import (
     ok,
 )
 from ratel_tui.sandbox.features import served
-from ratel_tui.sandbox.idempotency import IdempotentRoute
 from ratel_tui.sandbox.ids import new_id
 from ratel_tui.sandbox.paging import Paging, paginate
+from ratel_tui.sandbox.routing import ApiRoute
 from ratel_tui.sandbox.rules import (
     ROLE_RANK,
     find_space,
@@ -48,7 +48,7 @@ from ratel_tui.sandbox.views import (
     user_briefs,
 )
 
-router = APIRouter(prefix="/v2", tags=["posts"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/v2", tags=["posts"], route_class=ApiRoute)
 
 ReadPosts = Annotated[Caller, scoped("read:posts")]
 WritePosts = Annotated[Caller, scoped("write:posts")]
@@ -208,8 +208,6 @@ async def list_posts(
         paging=paging,
         count_from="FROM posts p",
     )
-    if not served(request, "cursors"):
-        listing.meta.pop("next_cursor", None)
     liked = _liked(db, caller.user_id, [r["id"] for r in listing.rows])
     data = [post_view(r, r["id"] in liked) for r in listing.rows]
     return ok(request, data, **listing.meta)
@@ -489,8 +487,6 @@ async def list_comments(
         descending=False,
         paging=paging,
     )
-    if not served(request, "cursors"):
-        listing.meta.pop("next_cursor", None)
     authors = user_briefs(db, {r["author_id"] for r in listing.rows})
     data = [comment_view(r, authors[r["author_id"]]) for r in listing.rows]
     return ok(request, data, **listing.meta)

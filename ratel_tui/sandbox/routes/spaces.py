@@ -22,10 +22,10 @@ from ratel_tui.sandbox.envelope import (
     ok,
 )
 from ratel_tui.sandbox.features import feature
-from ratel_tui.sandbox.idempotency import IdempotentRoute
 from ratel_tui.sandbox.ids import new_id
 from ratel_tui.sandbox.paging import Paging, paginate
 from ratel_tui.sandbox.routes.posts import delete_posts
+from ratel_tui.sandbox.routing import ApiRoute
 from ratel_tui.sandbox.rules import (
     is_banned,
     require_role,
@@ -35,7 +35,7 @@ from ratel_tui.sandbox.rules import (
 from ratel_tui.sandbox.schemas import Body
 from ratel_tui.sandbox.views import find_user, space_view, user_brief
 
-router = APIRouter(prefix="/v2", tags=["spaces"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/v2", tags=["spaces"], route_class=ApiRoute)
 
 ReadSpaces = Annotated[Caller, scoped("read:spaces")]
 WriteSpaces = Annotated[Caller, scoped("write:spaces")]
@@ -422,7 +422,8 @@ async def analytics(
     (the last 30 days unless `start_date`/`end_date` say otherwise)."""
     space = visible_space(db, space_id, caller)
     end = _parse_day(end_date, now().date(), "end_date")
-    start = _parse_day(start_date, end - timedelta(days=29), "start_date")
+    month_before = end - timedelta(days=29) if end.toordinal() > 29 else date.min
+    start = _parse_day(start_date, month_before, "start_date")
     if start > end:
         raise invalid("start_date is after end_date", field="start_date")
     if (end - start).days > 366:

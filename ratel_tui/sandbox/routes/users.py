@@ -12,12 +12,12 @@ from ratel_tui.sandbox.auth import Caller, Db, scoped
 from ratel_tui.sandbox.clock import now_iso
 from ratel_tui.sandbox.envelope import JsonResponse, invalid, ok
 from ratel_tui.sandbox.features import feature
-from ratel_tui.sandbox.idempotency import IdempotentRoute
 from ratel_tui.sandbox.paging import Paging, paginate
+from ratel_tui.sandbox.routing import ApiRoute
 from ratel_tui.sandbox.schemas import Body
 from ratel_tui.sandbox.views import attestation_view, find_user, user_brief, user_view
 
-router = APIRouter(prefix="/v2", tags=["users"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/v2", tags=["users"], route_class=ApiRoute)
 
 ReadUser = Annotated[Caller, scoped("read:user")]
 WriteUser = Annotated[Caller, scoped("write:user")]

@@ -20,13 +20,13 @@ from pydantic import Field, field_validator
 from ratel_tui.sandbox.auth import Caller, Db, scoped
 from ratel_tui.sandbox.clock import now_iso
 from ratel_tui.sandbox.envelope import JsonResponse, json_bytes, not_found, ok
-from ratel_tui.sandbox.idempotency import IdempotentRoute
 from ratel_tui.sandbox.ids import new_id
 from ratel_tui.sandbox.paging import Paging, paginate
+from ratel_tui.sandbox.routing import ApiRoute
 from ratel_tui.sandbox.schemas import Body
 from ratel_tui.sandbox.server_hosts import is_loopback
 
-router = APIRouter(prefix="/v2", tags=["webhooks"], route_class=IdempotentRoute)
+router = APIRouter(prefix="/v2", tags=["webhooks"], route_class=ApiRoute)
 
 ReadUser = Annotated[Caller, scoped("read:user")]
 WriteUser = Annotated[Caller, scoped("write:user")]
