@@ -9,6 +9,7 @@ the traceback.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -154,6 +155,7 @@ def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 def _run_sandbox(args: argparse.Namespace) -> int:
     from ratel_tui import paths
     from ratel_tui.sandbox.config import DEFAULT_POSTS, DEFAULT_SEED, SandboxConfig
+    from ratel_tui.sandbox.db import SchemaTooNewError
     from ratel_tui.sandbox.server import serve
     from ratel_tui.sandbox.server_hosts import is_loopback
 
@@ -183,11 +185,18 @@ def _run_sandbox(args: argparse.Namespace) -> int:
         access_log=not args.quiet,
         features=frozenset() if args.part_a else None,
     )
-    _warn_if_seeded_otherwise(
-        config, explicit=args.seed is not None or args.posts is not None
-    )
     try:
+        _warn_if_seeded_otherwise(
+            config, explicit=args.seed is not None or args.posts is not None
+        )
         return serve(config)
+    except SchemaTooNewError as exc:
+        raise CliError(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise CliError(
+            f"{config.db_path} is not a usable sandbox database ({exc}); "
+            "pass --reset to start it anew, or --db for another file"
+        ) from exc
     except OSError as exc:
         raise CliError(
             f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}"

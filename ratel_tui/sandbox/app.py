@@ -6,10 +6,10 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.routing import APIRoute
-from starlette.routing import Match
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from ratel_tui import __version__
 from ratel_tui.sandbox.config import SandboxConfig
@@ -33,6 +33,7 @@ def create_api(db: Database, features: frozenset[str] = ALL_FEATURES) -> FastAPI
     )
     api.state.db = db
     api.state.features = features
+    api.state.route_methods = _route_methods(ROUTERS)
     for router in ROUTERS:
         api.include_router(router)
     api.add_exception_handler(Problem, _on_problem)
@@ -64,21 +65,36 @@ async def _on_problem(request: Request, exc: Exception) -> Any:
 
 async def _on_invalid(request: Request, exc: Exception) -> Any:
     assert isinstance(exc, RequestValidationError)
-    fields = []
-    for error in exc.errors()[:20]:
-        location = [str(part) for part in error.get("loc", ())]
-        fields.append(
-            {
-                "field": ".".join(location[1:]) or ".".join(location),
-                "in": location[0] if location else "body",
-                "problem": str(error.get("msg", "invalid")),
-            }
-        )
-    first = fields[0] if fields else {"field": "body", "problem": "invalid"}
-    message = f"Invalid {first['field'] or 'request'}: {first['problem']}"
+    errors = exc.errors()
+    fields = [_field_problem(error) for error in errors[:20]]
+    message = _invalid_message(request, errors[0] if errors else {}, fields)
     return problem_response(
         request, Problem("invalid_request", message, details={"fields": fields})
     )
+
+
+def _field_problem(error: Any) -> dict[str, str]:
+    """One validation error as `{field, in, problem}`."""
+    location = [str(part) for part in error.get("loc", ())]
+    if error.get("type") == "json_invalid":
+        # The location of a JSON syntax error is a character position.
+        return {"field": "body", "in": "body", "problem": "malformed JSON"}
+    return {
+        "field": ".".join(location[1:]) or ".".join(location),
+        "in": location[0] if location else "body",
+        "problem": str(error.get("msg", "invalid")),
+    }
+
+
+def _invalid_message(request: Request, error: Any, fields: list[dict[str, str]]) -> str:
+    """One sentence for the first thing wrong with a request."""
+    if error.get("type") == "json_invalid":
+        return f"The body is not valid JSON: {error.get('ctx', {}).get('error', 'syntax error')}"
+    content_type = request.headers.get("content-type", "")
+    if tuple(error.get("loc", ())) == ("body",) and "json" not in content_type:
+        return "The body must be a JSON object sent as Content-Type: application/json"
+    first = fields[0] if fields else {"field": "request", "problem": "invalid"}
+    return f"Invalid {first['field'] or 'request'}: {first['problem']}"
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Any:
@@ -101,17 +117,27 @@ async def _on_http_error(request: Request, exc: Exception) -> Any:
     return problem_response(request, problem)
 
 
+def _route_methods(routers: list[Any]) -> list[tuple[Any, frozenset[str]]]:
+    """(path pattern, methods) of every route, for the `Allow` header of a 405."""
+    table = []
+    for router in routers:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                regex, _, _ = compile_path(route.path)
+                table.append((regex, frozenset(route.methods)))
+    return table
+
+
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path (routes are one method each)."""
+    """Every method some route serves at this path."""
+    path = request.url.path
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        path_matches = match is not Match.NONE
-        if path_matches and isinstance(route, APIRoute):
-            methods |= route.methods
+    for regex, route_methods in request.app.state.route_methods:
+        if regex.match(path):
+            methods |= route_methods
     return sorted(methods)
 
 
 async def _on_crash(request: Request, exc: Exception) -> Any:
-    log.exception("unhandled error in %s %s", request.method, request.url.path)
+    # `middleware.RequestIds` logs the error once Starlette raises it again.
     return problem_response(request, Problem("server_error", "Internal server error"))

@@ -155,6 +155,7 @@ CREATE INDEX posts_time ON posts(created_at, seq);
 CREATE INDEX posts_space_time ON posts(space_id, created_at, seq);
 CREATE INDEX posts_author_time ON posts(author_id, created_at, seq);
 CREATE INDEX posts_scheduled ON posts(status, scheduled_at);
+CREATE INDEX posts_visible ON posts(status, removed, space_id, visibility, author_id);
 
 CREATE TABLE post_likes(
   post_id TEXT NOT NULL,
@@ -320,7 +321,8 @@ CREATE TABLE reports(
   reason TEXT NOT NULL,
   note TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL,
-  open INTEGER NOT NULL DEFAULT 1
+  open INTEGER NOT NULL DEFAULT 1,
+  closed_by TEXT
 );
 CREATE INDEX reports_item ON reports(item_id);
 CREATE UNIQUE INDEX reports_one_open ON reports(item_id, reporter_id) WHERE open = 1;
@@ -329,7 +331,7 @@ CREATE TABLE mod_log(
   seq INTEGER PRIMARY KEY,
   id TEXT UNIQUE NOT NULL,
   item_id TEXT,
-  space_id TEXT NOT NULL,
+  space_id TEXT,
   moderator_id TEXT NOT NULL,
   action TEXT NOT NULL,
   note TEXT NOT NULL DEFAULT '',
@@ -366,6 +368,8 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.conn = _connect(self.path)
+        self._counts: dict[tuple[str, tuple[Any, ...]], int] = {}
+        self._counts_at = -1
 
     def close(self) -> None:
         """Close the connection; later calls fail."""
@@ -394,6 +398,22 @@ class Database:
         """The first column of the first row, or None."""
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
+
+    def count(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """`scalar` for COUNT queries, remembered until the next write.
+
+        Paging asks the same total for every page of a list; counting 50,000
+        posts costs more than fetching the page, and `total_changes` moves on
+        every insert, update or delete, so an unchanged count is reused.
+        """
+        changes = self.conn.total_changes
+        if changes != self._counts_at or len(self._counts) > 256:
+            self._counts.clear()
+            self._counts_at = changes
+        cached = self._counts.get((sql, params))
+        if cached is None:
+            cached = self._counts[(sql, params)] = int(self.scalar(sql, params) or 0)
+        return cached
 
     def get_meta(self, key: str) -> str | None:
         """A value from the `meta` table."""

@@ -1,7 +1,7 @@
 """ASGI layers around the API: request ids, body limits, faults, rate limits.
 
 They wrap the FastAPI app from the outside in this order:
-`RequestIds → BodyLimit → Faults → RateLimits → FastAPI`, so that every
+`RequestIds → RateLimits → BodyLimit → Faults → FastAPI`, so that every
 answer (even a 413, an injected 503 or a 429) carries the envelope, a
 request id and the rate-limit headers.
 """
@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ratel_tui.sandbox.envelope import error_payload, json_bytes
+
+log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -74,20 +76,39 @@ class RequestIds:
             return
         request_id = "req_" + secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
+        started = False
 
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
                 ]
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except DroppedConnection:
+            raise
+        except Exception:
+            # The app's own handler has answered a 500 envelope already and
+            # Starlette raises the error again; swallowing it here keeps the
+            # connection open for the client's next request.
+            log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            if not started:
+                await send_envelope(
+                    send, scope, 500, "server_error", "Internal server error"
+                )
 
 
-class _BodyTooLarge(Exception):
-    """Raised inside `receive` when a streamed body passes the limit."""
+class _BodyTooLarge(BaseException):
+    """Raised inside `receive` when a streamed body passes the limit.
+
+    A BaseException, because FastAPI turns any Exception raised while it
+    reads a body into a 400; this must reach `BodyLimit` to become a 413.
+    """
 
 
 class BodyLimit:

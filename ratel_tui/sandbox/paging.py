@@ -63,11 +63,16 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
         values = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise invalid("The cursor is not valid", field="cursor") from None
-    if not isinstance(values, list) or not all(
-        isinstance(v, str | int) and not isinstance(v, bool) for v in values
-    ):
+    if not isinstance(values, list) or not all(map(_sortable, values)):
         raise invalid("The cursor is not valid", field="cursor")
     return values
+
+
+def _sortable(value: object) -> bool:
+    """Whether a cursor value is one SQLite can compare: text, or a 64-bit integer."""
+    if isinstance(value, str):
+        return len(value) <= 200
+    return type(value) is int and -(2**63) <= value < 2**63
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +102,9 @@ def paginate(
     `select` when `where` only needs the main table.
     """
     if count_from is not None:
-        total = db.scalar(f"SELECT COUNT(*) {count_from} WHERE {where}", params)
+        total = db.count(f"SELECT COUNT(*) {count_from} WHERE {where}", params)
     else:
-        total = db.scalar(f"SELECT COUNT(*) FROM ({select} WHERE {where})", params)
+        total = db.count(f"SELECT COUNT(*) FROM ({select} WHERE {where})", params)
     direction = "DESC" if descending else "ASC"
     order = ", ".join(f"{k} {direction}" for k in keys)
     limit = paging.per_page + 1

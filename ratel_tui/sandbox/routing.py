@@ -28,7 +28,8 @@ class ApiRoute(APIRoute):
             served = request.app.state.features
             if not needed <= served:
                 raise Problem(
-                    "not_found", f"No such endpoint: {request.method} {request.url.path}"
+                    "not_found",
+                    f"No such endpoint: {request.method} {request.url.path}",
                 )
             key = request.headers.get("idempotency-key")
             if idempotent and key is not None and "idempotency" in served:

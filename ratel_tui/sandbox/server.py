@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import threading
 from dataclasses import dataclass
@@ -91,6 +92,10 @@ def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Answers go out in two writes (head, body); without this, Nagle's algorithm
+    # holds the second until the client's delayed ACK, 40 ms on every request of
+    # a kept-alive connection. Accepted sockets inherit the option.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     sock.listen(128)
     sock.setblocking(False)
@@ -177,16 +182,39 @@ class SandboxServer:
 
 
 def serve(config: SandboxConfig) -> int:
-    """Run the sandbox in the foreground until Ctrl+C; the exit status."""
-    from ratel_tui.sandbox.routes.oauth import DEMO_CLIENT_ID
-
+    """Run the sandbox in the foreground until Ctrl+C or SIGTERM; the exit status."""
     db, keys, client_secret = prepare(config)
     sock = bind(config.host, config.port)
-    url = base_url(sock)
     if config.keys_file is not None:
         write_keys_file(config.keys_file, keys)
+    # uvicorn handles both signals while it runs and raises them again once it
+    # has shut down; outside its run, SIGTERM must stop us as cleanly as Ctrl+C.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        _announce(config, base_url(sock), keys, client_secret)
+        _uvicorn_server(config, db).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sock.close()
+        db.close()
+    print("Sandbox stopped.", flush=True)
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _announce(
+    config: SandboxConfig, url: str, keys: list[DemoKey], client_secret: str
+) -> None:
+    """Print where the sandbox serves, its keys and its fault settings."""
+    from ratel_tui.sandbox.routes.oauth import DEMO_CLIENT_ID
+
     print(f"Ratel sandbox serving {url}  (data: {config.db_path})")
-    width = max(len(k.username) for k in keys) if keys else 0
+    width = max((len(k.username) for k in keys), default=0)
     for demo in keys:
         print(f"  {demo.username:<{width}}  {demo.key}  {demo.describe_scopes()}")
     print(f"  OAuth client {DEMO_CLIENT_ID}, secret {client_secret}")
@@ -202,12 +230,3 @@ def serve(config: SandboxConfig) -> int:
     if faults:
         print("Faults on: " + ", ".join(faults))
     print("Press Ctrl+C to stop.", flush=True)
-    server = _uvicorn_server(config, db)
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        pass
-    finally:
-        db.close()
-    print("Sandbox stopped.")
-    return 0

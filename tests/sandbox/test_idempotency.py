@@ -23,7 +23,9 @@ def posts_with(server: Any, content: str) -> int:
     """How many posts in the sandbox's database hold exactly `content`."""
     conn = sqlite3.connect(f"file:{server.config.db_path}?mode=ro", uri=True)
     try:
-        return conn.execute("SELECT COUNT(*) FROM posts WHERE content = ?", (content,)).fetchone()[0]
+        return conn.execute(
+            "SELECT COUNT(*) FROM posts WHERE content = ?", (content,)
+        ).fetchone()[0]
     finally:
         conn.close()
 
@@ -36,7 +38,9 @@ def keyed(key: str) -> dict[str, str]:
     return {"Idempotency-Key": key}
 
 
-def test_the_same_key_and_body_replay_the_first_answer_and_create_one_post(sandbox, as_user):
+def test_the_same_key_and_body_replay_the_first_answer_and_create_one_post(
+    sandbox, as_user
+):
     ada = as_user("ada")
     content = unique("sent twice")
     key = str(uuid.uuid4())
@@ -51,16 +55,25 @@ def test_the_same_key_and_body_replay_the_first_answer_and_create_one_post(sandb
     assert second.json()["data"] == first.json()["data"]
     assert posts_with(sandbox, content) == 1
     listed = ada.data("GET", "/posts", params={"author_id": "ada", "per_page": 100})
-    assert [p["id"] for p in listed if p["content"] == content] == [first.json()["data"]["id"]]
+    assert [p["id"] for p in listed if p["content"] == content] == [
+        first.json()["data"]["id"]
+    ]
 
 
 def test_a_third_send_with_the_same_key_still_replays(sandbox, as_user):
     ada = as_user("ada")
     content = unique("sent thrice")
     key = str(uuid.uuid4())
-    answers = [ada.post("/posts", json={"content": content}, headers=keyed(key)) for _ in range(3)]
+    answers = [
+        ada.post("/posts", json={"content": content}, headers=keyed(key))
+        for _ in range(3)
+    ]
     assert [a.status_code for a in answers] == [201, 201, 201]
-    assert [a.headers.get("idempotent-replayed") for a in answers] == [None, "true", "true"]
+    assert [a.headers.get("idempotent-replayed") for a in answers] == [
+        None,
+        "true",
+        "true",
+    ]
     assert len({a.json()["data"]["id"] for a in answers}) == 1
     assert posts_with(sandbox, content) == 1
 
@@ -71,7 +84,10 @@ def test_the_same_key_with_a_different_body_is_409_conflict_and_writes_nothing(
     ada = as_user("ada")
     key = str(uuid.uuid4())
     original, other = unique("original"), unique("other")
-    assert ada.post("/posts", json={"content": original}, headers=keyed(key)).status_code == 201
+    assert (
+        ada.post("/posts", json={"content": original}, headers=keyed(key)).status_code
+        == 201
+    )
 
     response = ada.post("/posts", json={"content": other}, headers=keyed(key))
     assert response.status_code == 409
@@ -106,8 +122,12 @@ def test_the_same_key_on_another_endpoint_is_409_conflict(as_user):
 def test_different_users_may_use_the_same_key_independently(sandbox, as_user):
     key = str(uuid.uuid4())
     content = unique("shared key")
-    by_ada = as_user("ada").post("/posts", json={"content": content}, headers=keyed(key))
-    by_bruno = as_user("bruno").post("/posts", json={"content": content}, headers=keyed(key))
+    by_ada = as_user("ada").post(
+        "/posts", json={"content": content}, headers=keyed(key)
+    )
+    by_bruno = as_user("bruno").post(
+        "/posts", json={"content": content}, headers=keyed(key)
+    )
 
     assert by_ada.status_code == 201
     assert by_bruno.status_code == 201
@@ -119,7 +139,9 @@ def test_different_users_may_use_the_same_key_independently(sandbox, as_user):
 
 def test_a_key_of_256_characters_is_a_400_and_writes_nothing(sandbox, as_user):
     content = unique("long key")
-    response = as_user("ada").post("/posts", json={"content": content}, headers=keyed("k" * 256))
+    response = as_user("ada").post(
+        "/posts", json={"content": content}, headers=keyed("k" * 256)
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["error"]["code"] == "invalid_request"
@@ -132,14 +154,19 @@ def test_a_key_of_255_characters_is_taken(sandbox, as_user):
     key = uuid.uuid4().hex + "k" * 223
     assert len(key) == 255
     ada = as_user("ada")
-    assert ada.post("/posts", json={"content": content}, headers=keyed(key)).status_code == 201
+    assert (
+        ada.post("/posts", json={"content": content}, headers=keyed(key)).status_code
+        == 201
+    )
     replay = ada.post("/posts", json={"content": content}, headers=keyed(key))
     assert replay.headers["idempotent-replayed"] == "true"
     assert posts_with(sandbox, content) == 1
 
 
 def test_an_empty_key_is_a_400(as_user):
-    response = as_user("ada").post("/posts", json={"content": unique("empty key")}, headers=keyed(""))
+    response = as_user("ada").post(
+        "/posts", json={"content": unique("empty key")}, headers=keyed("")
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_request"
 
@@ -150,7 +177,9 @@ def test_a_request_that_failed_validation_does_not_use_its_key_up(sandbox, as_us
     ada = as_user("ada")
     key = str(uuid.uuid4())
     content = unique("fixed")
-    refused = ada.post("/posts", json={"content": content, "type": "video"}, headers=keyed(key))
+    refused = ada.post(
+        "/posts", json={"content": content, "type": "video"}, headers=keyed(key)
+    )
     assert refused.status_code == 400
 
     fixed = ada.post("/posts", json={"content": content}, headers=keyed(key))
@@ -185,13 +214,20 @@ def test_a_request_refused_with_404_does_not_use_its_key_up(sandbox, as_user):
     again = ada.post("/posts", json=body, headers=keyed(key))
     assert again.status_code == 404
     assert "idempotent-replayed" not in again.headers
-    assert ada.post("/posts", json={"content": content}, headers=keyed(key)).status_code == 201
+    assert (
+        ada.post("/posts", json={"content": content}, headers=keyed(key)).status_code
+        == 201
+    )
 
 
-def test_an_unauthenticated_keyed_post_is_401_and_does_not_use_the_key_up(sandbox, as_user):
+def test_an_unauthenticated_keyed_post_is_401_and_does_not_use_the_key_up(
+    sandbox, as_user
+):
     key = str(uuid.uuid4())
     content = unique("anonymous first")
-    anonymous = httpx.post(sandbox.url + "/posts", json={"content": content}, headers=keyed(key))
+    anonymous = httpx.post(
+        sandbox.url + "/posts", json={"content": content}, headers=keyed(key)
+    )
     assert anonymous.status_code == 401
     assert anonymous.json()["error"]["code"] == "unauthorized"
     sent = as_user("ada").post("/posts", json={"content": content}, headers=keyed(key))
@@ -205,7 +241,9 @@ def test_a_keyed_comment_is_created_once(sandbox, as_user):
     key = str(uuid.uuid4())
     for _ in range(2):
         response = ada.post(
-            f"/posts/{post['id']}/comments", json={"content": "once"}, headers=keyed(key)
+            f"/posts/{post['id']}/comments",
+            json={"content": "once"},
+            headers=keyed(key),
         )
         assert response.status_code == 201
     comments = ada.data("GET", f"/posts/{post['id']}/comments")
@@ -242,7 +280,9 @@ def test_five_concurrent_sends_with_one_key_create_exactly_one_post(sandbox):
     assert len(answers) == 5
     assert all(isinstance(a, httpx.Response) for a in answers), answers
     firsts = [
-        a for a in answers if a.status_code == 201 and "idempotent-replayed" not in a.headers
+        a
+        for a in answers
+        if a.status_code == 201 and "idempotent-replayed" not in a.headers
     ]
     assert len(firsts) == 1, [(a.status_code, a.text[:200]) for a in answers]
     post_id = firsts[0].json()["data"]["id"]
@@ -279,14 +319,18 @@ def test_a_key_is_remembered_across_a_restart(restartable):
     key = str(uuid.uuid4())
     first_server = restartable()
     headers = {"Authorization": f"Bearer {first_server.key_for('ada')}", **keyed(key)}
-    first = httpx.post(first_server.url + "/posts", json={"content": content}, headers=headers)
+    first = httpx.post(
+        first_server.url + "/posts", json={"content": content}, headers=headers
+    )
     assert first.status_code == 201
     first_server.stop()
 
     second_server = restartable()
     # A fresh demo key of the same user: keys are remembered per user.
     headers = {"Authorization": f"Bearer {second_server.key_for('ada')}", **keyed(key)}
-    again = httpx.post(second_server.url + "/posts", json={"content": content}, headers=headers)
+    again = httpx.post(
+        second_server.url + "/posts", json={"content": content}, headers=headers
+    )
     assert again.status_code == 201
     assert again.headers["idempotent-replayed"] == "true"
     assert again.json()["data"]["id"] == first.json()["data"]["id"]

@@ -82,16 +82,22 @@ EXT_ENDPOINTS = [
 
 
 @pytest.mark.parametrize(
-    ("method", "template", "body"), EXT_ENDPOINTS, ids=[f"{m} {t}" for m, t, _ in EXT_ENDPOINTS]
+    ("method", "template", "body"),
+    EXT_ENDPOINTS,
+    ids=[f"{m} {t}" for m, t, _ in EXT_ENDPOINTS],
 )
 def test_an_ext_endpoint_is_404_not_found(ada, ids, method, template, body):
     assert_not_found(ada.request(method, template.format(**ids), json=body))
 
 
 @pytest.mark.parametrize(
-    ("method", "template", "body"), EXT_ENDPOINTS, ids=[f"{m} {t}" for m, t, _ in EXT_ENDPOINTS]
+    ("method", "template", "body"),
+    EXT_ENDPOINTS,
+    ids=[f"{m} {t}" for m, t, _ in EXT_ENDPOINTS],
 )
-def test_an_ext_endpoint_is_404_even_without_credentials(part_a, ids, method, template, body):
+def test_an_ext_endpoint_is_404_even_without_credentials(
+    part_a, ids, method, template, body
+):
     response = httpx.request(method, part_a.url + template.format(**ids), json=body)
     assert_not_found(response)
 
@@ -99,7 +105,9 @@ def test_an_ext_endpoint_is_404_even_without_credentials(part_a, ids, method, te
 def test_an_ext_endpoint_is_404_even_with_a_malformed_body(ada):
     # A Part A server has no such route, so it cannot get as far as the body.
     response = ada.patch(
-        "/users/me/preferences", content=b"{oops", headers={"Content-Type": "application/json"}
+        "/users/me/preferences",
+        content=b"{oops",
+        headers={"Content-Type": "application/json"},
     )
     assert_not_found(response)
 
@@ -113,7 +121,10 @@ def test_a_refused_follow_changes_nothing(part_a, ada, ids):
 def test_a_refused_preferences_change_changes_nothing(part_a, ada):
     before = db_value(part_a, "SELECT preferences FROM users WHERE username = 'ada'")
     assert_not_found(ada.patch("/users/me/preferences", json={"language": "de"}))
-    assert db_value(part_a, "SELECT preferences FROM users WHERE username = 'ada'") == before
+    assert (
+        db_value(part_a, "SELECT preferences FROM users WHERE username = 'ada'")
+        == before
+    )
 
 
 LISTS = [
@@ -141,7 +152,9 @@ def test_the_posts_list_pages_by_number(ada):
     assert first["meta"]["page"] == 1
     assert second["meta"]["page"] == 2
     assert len(first["data"]) == 2
-    assert {p["id"] for p in first["data"]}.isdisjoint({p["id"] for p in second["data"]})
+    assert {p["id"] for p in first["data"]}.isdisjoint(
+        {p["id"] for p in second["data"]}
+    )
 
 
 def test_a_cursor_parameter_is_ignored_like_any_unknown_parameter(ada):
@@ -169,11 +182,16 @@ def test_a_post_with_an_ext_field_is_a_400_and_writes_nothing(part_a, ada, extra
     assert error["code"] == "invalid_request"
     field = next(iter(extra))
     assert field in error["message"]
-    assert db_value(part_a, "SELECT COUNT(*) FROM posts WHERE content = ?", (content,)) == 0
+    assert (
+        db_value(part_a, "SELECT COUNT(*) FROM posts WHERE content = ?", (content,))
+        == 0
+    )
 
 
 def test_a_post_update_with_a_title_is_a_400_and_changes_nothing(ada, ids):
-    response = ada.patch(f"/posts/{ids['post']}", json={"title": "A title", "content": "new"})
+    response = ada.patch(
+        f"/posts/{ids['post']}", json={"title": "A title", "content": "new"}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_request"
     assert ada.get(f"/posts/{ids['post']}").json()["data"]["content"] == "a Part A post"
@@ -189,7 +207,10 @@ def test_an_idempotency_key_is_ignored_so_two_sends_make_two_posts(part_a, ada):
     assert [a.status_code for a in answers] == [201, 201]
     assert all("idempotent-replayed" not in a.headers for a in answers)
     assert answers[0].json()["data"]["id"] != answers[1].json()["data"]["id"]
-    assert db_value(part_a, "SELECT COUNT(*) FROM posts WHERE content = ?", (content,)) == 2
+    assert (
+        db_value(part_a, "SELECT COUNT(*) FROM posts WHERE content = ?", (content,))
+        == 2
+    )
 
 
 def test_an_idempotency_key_a_full_server_would_refuse_is_ignored_too(ada):
@@ -228,7 +249,9 @@ def test_a_part_a_client_round_trip_works(ada, ids):
     post_id = post.json()["data"]["id"]
     assert ada.patch(f"/posts/{post_id}", json={"content": "edited"}).status_code == 200
     assert ada.post(f"/posts/{post_id}/like").json()["data"]["liked"] is True
-    comment = ada.post(f"/posts/{post_id}/comments", json={"content": "hi", "parent_id": None})
+    comment = ada.post(
+        f"/posts/{post_id}/comments", json={"content": "hi", "parent_id": None}
+    )
     assert comment.status_code == 201, comment.text
     reply = ada.post(
         f"/posts/{post_id}/comments",
@@ -247,7 +270,8 @@ def test_a_part_a_client_round_trip_works(ada, ids):
     assert ada.post(f"/spaces/{ids['space']}/join").status_code == 200
     assert ada.patch("/users/me", json={"bio": "Part A bio"}).status_code == 200
     hook = ada.post(
-        "/webhooks", json={"url": "https://example.org/hook", "events": ["post.created"]}
+        "/webhooks",
+        json={"url": "https://example.org/hook", "events": ["post.created"]},
     )
     assert hook.status_code == 201, hook.text
     upload = ada.post(

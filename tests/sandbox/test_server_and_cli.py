@@ -35,7 +35,12 @@ KEY_LINE = re.compile(r"^\s+(\S+)\s+(ratel_sk_test_[A-Za-z0-9]+)\s+(.+)$")
 def cli_env(tmp_path: Path) -> dict[str, str]:
     """The environment of a `ratel-tui` subprocess: its own XDG folders."""
     env = dict(os.environ)
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    for name in (
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_CACHE_HOME",
+        "XDG_STATE_HOME",
+    ):
         env[name] = str(tmp_path / "xdg" / name.lower())
     env.pop("RATEL_API_KEY", None)
     env.pop("RATEL_API_URL", None)
@@ -43,7 +48,9 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], timeout: float = 10) -> subprocess.CompletedProcess:
+def run_cli(
+    args: list[str], env: dict[str, str], timeout: float = 10
+) -> subprocess.CompletedProcess:
     """Run `python -m ratel_tui ARGS` to its end."""
     return subprocess.run(
         [sys.executable, "-m", "ratel_tui", *args],
@@ -106,11 +113,15 @@ class Sandbox:
                 line = ""
                 if time.monotonic() >= deadline:
                     self.kill()
-                    pytest.fail(f"not ready in {timeout} s: {self.stdout} {self.stderr}")
+                    pytest.fail(
+                        f"not ready in {timeout} s: {self.stdout} {self.stderr}"
+                    )
                 continue
             if line is None:
                 self.proc.wait(timeout=5)
-                pytest.fail(f"exited {self.proc.returncode}: {self.stdout} {self.stderr}")
+                pytest.fail(
+                    f"exited {self.proc.returncode}: {self.stdout} {self.stderr}"
+                )
             self.stdout.append(line)
             if match := URL_LINE.match(line):
                 self.url = match.group(1)
@@ -132,7 +143,9 @@ class Sandbox:
                 time.sleep(0.05)
 
     def key_of(self, username: str) -> str:
-        return next(k for u, k, scopes in self.keys if u == username and scopes != "read-only")
+        return next(
+            k for u, k, scopes in self.keys if u == username and scopes != "read-only"
+        )
 
     def interrupt(self, sig: int = signal.SIGINT, timeout: float = 8) -> int:
         """Send `sig`, wait for the exit and the rest of the output; the exit status."""
@@ -142,7 +155,7 @@ class Sandbox:
         self.stop_seconds = time.monotonic() - started
         for reader in self._readers:
             reader.join(timeout=5)
-        while (line := self._lines.get()) is not None:
+        while (line := self._lines.get(timeout=5)) is not None:
             self.stdout.append(line)
         return code
 
@@ -186,8 +199,12 @@ def test_it_prints_its_url_and_one_line_per_key_and_writes_a_private_keys_file(
     assert str(db) in sandbox.stdout[0]
     assert mode(keys_file) == 0o600
     stored = json.loads(keys_file.read_text())
-    assert [set(entry) for entry in stored] == [{"username", "key", "scopes"}] * len(stored)
-    assert [(e["username"], e["key"]) for e in stored] == [(u, k) for u, k, _ in sandbox.keys]
+    assert [set(entry) for entry in stored] == [{"username", "key", "scopes"}] * len(
+        stored
+    )
+    assert [(e["username"], e["key"]) for e in stored] == [
+        (u, k) for u, k, _ in sandbox.keys
+    ]
     assert len(stored) >= 2
     assert any(line == f"Keys written to {keys_file}" for line in sandbox.stdout)
 
@@ -197,7 +214,9 @@ def test_it_prints_its_url_and_one_line_per_key_and_writes_a_private_keys_file(
         assert me.json()["data"]["username"] == entry["username"]
     read_only = [e for e in stored if all(s.startswith("read:") for s in e["scopes"])]
     assert len(read_only) == 1
-    assert [d for u, _, d in sandbox.keys if u == read_only[0]["username"]][-1] == "read-only"
+    assert [d for u, _, d in sandbox.keys if u == read_only[0]["username"]][
+        -1
+    ] == "read-only"
     assert sandbox.interrupt() == 0
 
 
@@ -209,7 +228,9 @@ def test_ctrl_c_stops_it_with_exit_0_within_seconds_and_no_traceback(start, tmp_
     assert sandbox.stop_seconds < 5
     assert sandbox.stdout[-1] == "Sandbox stopped."
     assert not any("Traceback" in line for line in sandbox.stderr), sandbox.stderr
-    assert not any("KeyboardInterrupt" in line for line in sandbox.stderr), sandbox.stderr
+    assert not any("KeyboardInterrupt" in line for line in sandbox.stderr), (
+        sandbox.stderr
+    )
 
 
 def test_ctrl_c_right_after_the_ready_line_exits_0_and_says_stopped(start, tmp_path):
@@ -227,16 +248,22 @@ def test_sigterm_stops_it_with_exit_0_and_no_traceback(start, tmp_path):
     assert not any("Traceback" in line for line in sandbox.stderr), sandbox.stderr
 
 
-def test_ctrl_c_while_a_client_holds_a_connection_open_still_stops_quickly(start, tmp_path):
+def test_ctrl_c_while_a_client_holds_a_connection_open_still_stops_quickly(
+    start, tmp_path
+):
     sandbox = start("--port", "0", "--db", str(tmp_path / "world.db"))
-    with httpx.Client(headers={"Authorization": f"Bearer {sandbox.keys[0][1]}"}) as client:
+    with httpx.Client(
+        headers={"Authorization": f"Bearer {sandbox.keys[0][1]}"}
+    ) as client:
         assert client.get(sandbox.url + "/users/me").status_code == 200  # kept alive
         assert sandbox.interrupt(signal.SIGINT) == 0
     assert sandbox.stop_seconds < 5
     assert not any("Traceback" in line for line in sandbox.stderr), sandbox.stderr
 
 
-def test_a_restart_on_the_same_database_keeps_the_world_and_the_old_keys(start, tmp_path):
+def test_a_restart_on_the_same_database_keeps_the_world_and_the_old_keys(
+    start, tmp_path
+):
     db = tmp_path / "world.db"
     first = start("--port", "0", "--db", str(db))
     old_key = first.key_of("ada")
@@ -320,9 +347,17 @@ def test_part_a_serves_no_extension(start, tmp_path):
 
 def test_public_with_a_non_loopback_host_warns_and_serves(start, tmp_path):
     sandbox = start(
-        "--host", "0.0.0.0", "--public", "--port", "0", "--db", str(tmp_path / "world.db")
+        "--host",
+        "0.0.0.0",
+        "--public",
+        "--port",
+        "0",
+        "--db",
+        str(tmp_path / "world.db"),
     )
-    assert any(line.startswith("warning:") and "0.0.0.0" in line for line in sandbox.stderr)
+    assert any(
+        line.startswith("warning:") and "0.0.0.0" in line for line in sandbox.stderr
+    )
     port = int(sandbox.url.rsplit(":", 1)[1].split("/")[0])
     answer = get(f"http://127.0.0.1:{port}/v2", sandbox.key_of("ada"), "/users/me")
     assert answer.status_code == 200
@@ -343,7 +378,9 @@ def assert_one_clean_line(text: str) -> str:
 def test_a_non_loopback_host_without_public_exits_2_with_one_line(cli_env, tmp_path):
     db = tmp_path / "world.db"
     started = time.monotonic()
-    result = run_cli(["sandbox", "--host", "0.0.0.0", "--port", "0", "--db", str(db)], cli_env)
+    result = run_cli(
+        ["sandbox", "--host", "0.0.0.0", "--port", "0", "--db", str(db)], cli_env
+    )
     assert result.returncode == 2
     line = assert_one_clean_line(result.stderr)
     assert "0.0.0.0" in line
@@ -364,13 +401,17 @@ def test_a_non_loopback_host_without_public_exits_2_with_one_line(cli_env, tmp_p
         ("--posts", "-1"),
     ],
 )
-def test_an_out_of_range_option_is_a_usage_error_exit_2(cli_env, tmp_path, option, value):
+def test_an_out_of_range_option_is_a_usage_error_exit_2(
+    cli_env, tmp_path, option, value
+):
     db = tmp_path / "world.db"
     result = run_cli(["sandbox", "--db", str(db), option, value], cli_env)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert option in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("ratel-tui sandbox: error:")
+    assert (
+        result.stderr.strip().splitlines()[-1].startswith("ratel-tui sandbox: error:")
+    )
     assert not db.exists()
 
 
@@ -382,11 +423,20 @@ def test_help_and_version_exit_0_fast(cli_env, args):
     assert time.monotonic() - started < 3
     assert result.stderr == ""
     if args == ["sandbox", "--help"]:
-        for option in ("--port", "--db", "--keys-file", "--fail-rate", "--public", "--reset"):
+        for option in (
+            "--port",
+            "--db",
+            "--keys-file",
+            "--fail-rate",
+            "--public",
+            "--reset",
+        ):
             assert option in result.stdout
 
 
-def test_a_database_from_a_newer_version_is_a_clean_one_line_error_exit_1(cli_env, tmp_path):
+def test_a_database_from_a_newer_version_is_a_clean_one_line_error_exit_1(
+    cli_env, tmp_path
+):
     db = tmp_path / "future.db"
     conn = sqlite3.connect(db)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -411,7 +461,8 @@ def test_a_port_in_use_is_a_one_line_error_exit_1(cli_env, tmp_path):
         taken.listen(1)
         port = taken.getsockname()[1]
         result = run_cli(
-            ["sandbox", "--port", str(port), "--db", str(tmp_path / "world.db")], cli_env
+            ["sandbox", "--port", str(port), "--db", str(tmp_path / "world.db")],
+            cli_env,
         )
     assert result.returncode == 1
     line = assert_one_clean_line(result.stderr)
@@ -425,7 +476,8 @@ def test_answers_on_a_kept_alive_connection_are_not_held_back_by_nagle(sandbox):
     # Headers and body go out in two writes; without TCP_NODELAY on the accepted
     # socket the body waits for the client's delayed ACK (~40 ms per request).
     with httpx.Client(
-        base_url=sandbox.url, headers={"Authorization": f"Bearer {sandbox.key_for('ada')}"}
+        base_url=sandbox.url,
+        headers={"Authorization": f"Bearer {sandbox.key_for('ada')}"},
     ) as client:
         client.get("/users/me")
         times = []
@@ -440,7 +492,9 @@ def test_an_in_process_sandbox_stops_and_closes_its_database(tmp_path):
     from ratel_tui.sandbox.config import SandboxConfig
     from ratel_tui.sandbox.server import SandboxServer
 
-    server = SandboxServer(SandboxConfig(db_path=tmp_path / "w.db", port=0, access_log=False))
+    server = SandboxServer(
+        SandboxConfig(db_path=tmp_path / "w.db", port=0, access_log=False)
+    )
     with server:
         url = server.url
         assert httpx.get(url + "/", timeout=5).status_code == 200

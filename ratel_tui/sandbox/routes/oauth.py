@@ -158,7 +158,9 @@ async def token(request: Request, db: Db) -> JSONResponse:
         body = TokenRequest.model_validate(await _token_fields(request))
     except (ValueError, ValidationError) as exc:
         return _oauth_error("invalid_request", _first_problem(exc))
-    client = db.one("SELECT secret_hash FROM oauth_clients WHERE client_id = ?", (body.client_id,))
+    client = db.one(
+        "SELECT secret_hash FROM oauth_clients WHERE client_id = ?", (body.client_id,)
+    )
     if client is None or not secrets.compare_digest(
         client["secret_hash"], hash_secret(body.client_secret)
     ):
