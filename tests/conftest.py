@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,22 @@ def private_home(
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.delenv("RATEL_API_KEY", raising=False)
     monkeypatch.delenv("RATEL_API_URL", raising=False)
+
+
+def db_value(server: SandboxServer, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    """One value read from a sandbox's database on a read-only connection of our
+    own, so the check does not go through the API it is checking."""
+    conn = sqlite3.connect(f"file:{server.config.db_path}?mode=ro", uri=True)
+    try:
+        row = conn.execute(sql, params).fetchone()
+    finally:
+        conn.close()
+    return None if row is None else row[0]
+
+
+def posts_with(server: SandboxServer, content: str) -> int:
+    """How many posts in a sandbox's database hold exactly `content`."""
+    return db_value(server, "SELECT COUNT(*) FROM posts WHERE content = ?", (content,))
 
 
 def start_sandbox(db_path: Path, **options: Any) -> SandboxServer:

@@ -103,8 +103,15 @@ POST_FROM = "FROM posts p JOIN users u ON u.id = p.author_id"
 """The FROM clause that goes with POST_COLUMNS."""
 
 
-def post_view(row: Any, liked: bool | None = None) -> dict[str, Any]:
-    """The post resource from a row of `SELECT POST_COLUMNS POST_FROM`."""
+POST_DRAFT_FIELDS = ("title", "status", "scheduled_at")
+"""Fields of a post that come from the `post_drafts` extension."""
+
+
+def post_view(
+    row: Any, liked: bool | None = None, *, drafts: bool = True
+) -> dict[str, Any]:
+    """The post resource from a row of `SELECT POST_COLUMNS POST_FROM`; without
+    `drafts`, as a server lacking that extension shows it."""
     data = {
         "id": row["id"],
         "author": {
@@ -131,6 +138,9 @@ def post_view(row: Any, liked: bool | None = None) -> dict[str, Any]:
     }
     if liked is not None:
         data["liked"] = liked
+    if not drafts:
+        for name in POST_DRAFT_FIELDS:
+            del data[name]
     return data
 
 

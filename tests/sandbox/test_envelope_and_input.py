@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from ratel_tui.sandbox.auth import mint_key, revoke_key
+from tests.conftest import db_value
 
 REQUEST_ID = re.compile(r"^req_[0-9A-Za-z]+$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -52,16 +53,6 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
     assert isinstance(error["details"], dict)
     assert_meta(response, body)
     return error
-
-
-def db_value(server: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    """One value read from the sandbox's database on a connection of our own."""
-    conn = sqlite3.connect(f"file:{server.config.db_path}?mode=ro", uri=True)
-    try:
-        row = conn.execute(sql, params).fetchone()
-    finally:
-        conn.close()
-    return None if row is None else row[0]
 
 
 def db_write(server: Any, sql: str, params: tuple[Any, ...] = ()) -> None:

@@ -7,27 +7,15 @@ belong to a user; a request that failed does not use its key up.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import uuid
-from typing import Any
 
 import httpx
 import pytest
 
 from ratel_tui.sandbox.config import SandboxConfig
 from ratel_tui.sandbox.server import SandboxServer
-
-
-def posts_with(server: Any, content: str) -> int:
-    """How many posts in the sandbox's database hold exactly `content`."""
-    conn = sqlite3.connect(f"file:{server.config.db_path}?mode=ro", uri=True)
-    try:
-        return conn.execute(
-            "SELECT COUNT(*) FROM posts WHERE content = ?", (content,)
-        ).fetchone()[0]
-    finally:
-        conn.close()
+from tests.conftest import posts_with
 
 
 def unique(text: str) -> str:

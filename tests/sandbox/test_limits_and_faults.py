@@ -9,7 +9,6 @@ a minute would otherwise refuse the 101st post before the endpoint limit of
 from __future__ import annotations
 
 import random
-import sqlite3
 import statistics
 import time
 import uuid
@@ -21,6 +20,7 @@ import httpx
 import pytest
 
 from ratel_tui.sandbox.middleware import RateLimits
+from tests.conftest import posts_with
 
 LIMIT_HEADERS = (
     "x-ratelimit-limit",
@@ -54,16 +54,6 @@ def wait_for_a_fresh_minute_if_near_its_end(margin: float = 4.0) -> None:
     left = 60 - time.time() % 60
     if left < margin:
         time.sleep(left + 0.2)
-
-
-def posts_with(server: Any, content: str) -> int:
-    conn = sqlite3.connect(f"file:{server.config.db_path}?mode=ro", uri=True)
-    try:
-        return conn.execute(
-            "SELECT COUNT(*) FROM posts WHERE content = ?", (content,)
-        ).fetchone()[0]
-    finally:
-        conn.close()
 
 
 def rate_limits_of(server: Any) -> RateLimits:

@@ -5,16 +5,15 @@ Part A endpoint still works."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
 
 from ratel_tui.sandbox.config import SandboxConfig
 from ratel_tui.sandbox.server import SandboxServer
+from tests.conftest import db_value
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +43,6 @@ def ids(ada: httpx.Client) -> dict[str, str]:
     space = ada.get("/spaces").json()["data"][0]["id"]
     post = ada.post("/posts", json={"content": "a Part A post"}).json()["data"]["id"]
     return {"user": bruno, "space": space, "post": post}
-
-
-def db_value(server: SandboxServer, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    conn = sqlite3.connect(f"file:{server.config.db_path}?mode=ro", uri=True)
-    try:
-        row = conn.execute(sql, params).fetchone()
-    finally:
-        conn.close()
-    return None if row is None else row[0]
 
 
 def assert_not_found(response: httpx.Response) -> None:
@@ -278,3 +268,10 @@ def test_a_part_a_client_round_trip_works(ada, ids):
         "/media/upload", files={"file": ("a.txt", b"hello", "text/plain")}
     )
     assert upload.status_code == 201, upload.text
+
+
+def test_posts_carry_no_draft_fields_on_a_part_a_server(ada, ids):
+    listed = ada.get("/posts", params={"per_page": 5}).json()["data"]
+    single = ada.get(f"/posts/{ids['post']}").json()["data"]
+    for post in [*listed, single]:
+        assert not {"title", "status", "scheduled_at"} & set(post), post

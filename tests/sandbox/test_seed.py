@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ratel_tui.sandbox import deliberation_results as dr
+from ratel_tui.sandbox import deliberation_answers as dr
 from ratel_tui.sandbox.clock import iso
 from ratel_tui.sandbox.db import Database
 from ratel_tui.sandbox.envelope import Problem

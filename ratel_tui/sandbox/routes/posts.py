@@ -41,11 +41,10 @@ from ratel_tui.sandbox.rules import (
 from ratel_tui.sandbox.schemas import Body
 from ratel_tui.sandbox.views import (
     POST_COLUMNS,
+    POST_DRAFT_FIELDS,
     POST_FROM,
-    comment_view,
     load_post,
     post_view,
-    user_briefs,
 )
 
 router = APIRouter(prefix="/v2", tags=["posts"], route_class=ApiRoute)
@@ -97,17 +96,6 @@ class PostUpdate(Body):
     scheduled_at: AwareDatetime | None = None
 
 
-class NewComment(Body):
-    """`POST /posts/{id}/comments`."""
-
-    content: str = Field(min_length=1, max_length=CONTENT_LIMIT)
-    parent_id: str | None = Field(None, max_length=80)
-
-
-EXT_POST_FIELDS = ("title", "status", "scheduled_at")
-"""Fields of a post write that belong to the `post_drafts` extension."""
-
-
 def publish_due(db: Database) -> None:
     """Publish scheduled posts whose time has come."""
     due = db.all(
@@ -150,7 +138,7 @@ def _visibility_clause(db: Database, caller: Caller) -> tuple[str, tuple[Any, ..
     return clause, (*mine, caller.user_id, *mine)
 
 
-def _liked(db: Database, user_id: str, post_ids: list[str]) -> set[str]:
+def liked_by(db: Database, user_id: str, post_ids: list[str]) -> set[str]:
     if not post_ids:
         return set()
     marks = ",".join("?" for _ in post_ids)
@@ -208,8 +196,9 @@ async def list_posts(
         paging=paging,
         count_from="FROM posts p",
     )
-    liked = _liked(db, caller.user_id, [r["id"] for r in listing.rows])
-    data = [post_view(r, r["id"] in liked) for r in listing.rows]
+    liked = liked_by(db, caller.user_id, [r["id"] for r in listing.rows])
+    drafts = served(request, "post_drafts")
+    data = [post_view(r, r["id"] in liked, drafts=drafts) for r in listing.rows]
     return ok(request, data, **listing.meta)
 
 
@@ -234,8 +223,9 @@ def readable_post(db: Database, post_id: str, caller: Caller) -> Any:
     return row
 
 
-def _view(db: Database, row: Any, caller: Caller) -> dict[str, Any]:
-    return post_view(row, bool(_liked(db, caller.user_id, [row["id"]])))
+def _view(request: Request, db: Database, row: Any, caller: Caller) -> dict[str, Any]:
+    liked = bool(liked_by(db, caller.user_id, [row["id"]]))
+    return post_view(row, liked, drafts=served(request, "post_drafts"))
 
 
 @router.get("/posts/{post_id}")
@@ -243,14 +233,14 @@ async def get_post(
     request: Request, db: Db, caller: ReadPosts, post_id: str
 ) -> JsonResponse:
     """One post."""
-    return ok(request, _view(db, readable_post(db, post_id, caller), caller))
+    return ok(request, _view(request, db, readable_post(db, post_id, caller), caller))
 
 
 def _check_ext_fields(request: Request, body: Body) -> None:
     """A server without drafts does not know these fields: refuse them as unknown."""
     if served(request, "post_drafts"):
         return
-    given = [f for f in EXT_POST_FIELDS if f in body.model_fields_set]
+    given = [f for f in POST_DRAFT_FIELDS if f in body.model_fields_set]
     if given:
         raise invalid(f"Unknown field: {given[0]}", field=given[0])
 
@@ -322,7 +312,7 @@ async def create_post(
         )
         if body.status == "published":
             count_post(conn, caller.user_id, space_id, +1)
-    return ok(request, _view(db, load_post(db, post_id), caller), status=201)
+    return ok(request, _view(request, db, load_post(db, post_id), caller), status=201)
 
 
 @router.patch("/posts/{post_id}")
@@ -367,7 +357,7 @@ async def update_post(
         )
         if publishing:
             count_post(conn, row["author_id"], row["space_id"], +1)
-    return ok(request, _view(db, load_post(db, row["id"]), caller))
+    return ok(request, _view(request, db, load_post(db, row["id"]), caller))
 
 
 @router.delete("/posts/{post_id}")
@@ -377,7 +367,7 @@ async def delete_post(
     """Delete a post with its comments and likes: its author, an admin of its
     Space, or a platform admin."""
     row = readable_post(db, post_id, caller)
-    if row["author_id"] != caller.user_id and not _space_admin(
+    if row["author_id"] != caller.user_id and not space_admin(
         db, row["space_id"], caller
     ):
         raise forbidden("Only the author or an admin of the Space may delete this post")
@@ -386,7 +376,7 @@ async def delete_post(
     return ok(request, {"id": row["id"], "deleted": True})
 
 
-def _space_admin(db: Database, space_id: str | None, caller: Caller) -> bool:
+def space_admin(db: Database, space_id: str | None, caller: Caller) -> bool:
     if caller.is_admin and caller.has("admin:spaces"):
         return True
     return space_id is not None and role_in(db, space_id, caller.user_id) == "admin"
@@ -421,137 +411,3 @@ def delete_posts(conn: sqlite3.Connection, post_ids: list[str]) -> None:
         conn.execute("DELETE FROM comments WHERE post_id = ?", (post_id,))
         conn.execute("DELETE FROM post_likes WHERE post_id = ?", (post_id,))
         conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
-
-
-def _like_state(db: Database, post_id: str, user_id: str) -> dict[str, Any]:
-    likes = db.scalar("SELECT likes_count FROM posts WHERE id = ?", (post_id,))
-    return {
-        "post_id": post_id,
-        "liked": bool(_liked(db, user_id, [post_id])),
-        "likes": likes,
-    }
-
-
-@router.post("/posts/{post_id}/like")
-async def like(
-    request: Request, db: Db, caller: WritePosts, post_id: str
-) -> JsonResponse:
-    """Like a post; liking it again changes nothing."""
-    row = readable_post(db, post_id, caller)
-    if row["status"] != "published":
-        raise invalid("Only published posts can be liked", field="post_id")
-    with db.tx() as conn:
-        added = conn.execute(
-            "INSERT OR IGNORE INTO post_likes(post_id, user_id, created_at) VALUES (?, ?, ?)",
-            (row["id"], caller.user_id, now_iso()),
-        ).rowcount
-        if added:
-            conn.execute(
-                "UPDATE posts SET likes_count = likes_count + 1 WHERE id = ?",
-                (row["id"],),
-            )
-    return ok(request, _like_state(db, row["id"], caller.user_id))
-
-
-@router.delete("/posts/{post_id}/like")
-async def unlike(
-    request: Request, db: Db, caller: WritePosts, post_id: str
-) -> JsonResponse:
-    """Take a like back; unliking a post not liked changes nothing."""
-    row = readable_post(db, post_id, caller)
-    with db.tx() as conn:
-        removed = conn.execute(
-            "DELETE FROM post_likes WHERE post_id = ? AND user_id = ?",
-            (row["id"], caller.user_id),
-        ).rowcount
-        if removed:
-            conn.execute(
-                "UPDATE posts SET likes_count = max(0, likes_count - 1) WHERE id = ?",
-                (row["id"],),
-            )
-    return ok(request, _like_state(db, row["id"], caller.user_id))
-
-
-@router.get("/posts/{post_id}/comments")
-async def list_comments(
-    request: Request, db: Db, caller: ReadPosts, post_id: str, paging: Paging
-) -> JsonResponse:
-    """The comments of a post, oldest first; `parent_id` links a reply to its comment."""
-    row = readable_post(db, post_id, caller)
-    listing = paginate(
-        db,
-        select="SELECT * FROM comments",
-        where="post_id = ?",
-        params=(row["id"],),
-        keys=("seq",),
-        descending=False,
-        paging=paging,
-    )
-    authors = user_briefs(db, {r["author_id"] for r in listing.rows})
-    data = [comment_view(r, authors[r["author_id"]]) for r in listing.rows]
-    return ok(request, data, **listing.meta)
-
-
-@router.post("/posts/{post_id}/comments", status_code=201)
-async def create_comment(
-    request: Request, db: Db, caller: WritePosts, post_id: str, body: NewComment
-) -> JsonResponse:
-    """Comment on a post, or reply to one of its comments with `parent_id`."""
-    row = readable_post(db, post_id, caller)
-    if row["status"] != "published" or row["removed"]:
-        raise invalid("Only published posts take comments", field="post_id")
-    require_not_banned(db, row["space_id"], caller)
-    if body.parent_id is not None:
-        parent = db.one("SELECT post_id FROM comments WHERE id = ?", (body.parent_id,))
-        if parent is None or parent["post_id"] != row["id"]:
-            raise invalid("parent_id is not a comment of this post", field="parent_id")
-
-    comment_id = new_id("comment")
-    with db.tx() as conn:
-        conn.execute(
-            "INSERT INTO comments(id, post_id, parent_id, author_id, content, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                comment_id,
-                row["id"],
-                body.parent_id,
-                caller.user_id,
-                body.content,
-                now_iso(),
-            ),
-        )
-        conn.execute(
-            "UPDATE posts SET comments_count = comments_count + 1 WHERE id = ?",
-            (row["id"],),
-        )
-    comment = db.one("SELECT * FROM comments WHERE id = ?", (comment_id,))
-    author = user_briefs(db, {caller.user_id})[caller.user_id]
-    return ok(request, comment_view(comment, author), status=201)
-
-
-@router.delete("/comments/{comment_id}")
-async def delete_comment(
-    request: Request, db: Db, caller: DeletePosts, comment_id: str
-) -> JsonResponse:
-    """Delete a comment (its author or a Space admin); replies keep their place."""
-    comment = db.one("SELECT * FROM comments WHERE id = ?", (comment_id,))
-    if comment is None or comment["deleted"]:
-        raise not_found("comment", comment_id)
-    post = readable_post(db, comment["post_id"], caller)
-    if comment["author_id"] != caller.user_id and not _space_admin(
-        db, post["space_id"], caller
-    ):
-        raise forbidden(
-            "Only the author or an admin of the Space may delete this comment"
-        )
-    with db.tx() as conn:
-        conn.execute(
-            "UPDATE comments SET deleted = 1, content = '', updated_at = ? WHERE id = ?",
-            (now_iso(), comment_id),
-        )
-        if not comment["removed"]:
-            conn.execute(
-                "UPDATE posts SET comments_count = max(0, comments_count - 1) WHERE id = ?",
-                (comment["post_id"],),
-            )
-    return ok(request, {"id": comment_id, "deleted": True})

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import Field, field_validator
 
 from ratel_tui.sandbox.auth import Caller, Db, scoped
-from ratel_tui.sandbox.clock import now, now_iso
+from ratel_tui.sandbox.clock import now_iso
 from ratel_tui.sandbox.counters import bump_daily
 from ratel_tui.sandbox.db import Database
 from ratel_tui.sandbox.envelope import (
@@ -18,10 +17,8 @@ from ratel_tui.sandbox.envelope import (
     conflict,
     forbidden,
     invalid,
-    not_found,
     ok,
 )
-from ratel_tui.sandbox.features import feature
 from ratel_tui.sandbox.ids import new_id
 from ratel_tui.sandbox.paging import Paging, paginate
 from ratel_tui.sandbox.routes.posts import delete_posts
@@ -33,7 +30,7 @@ from ratel_tui.sandbox.rules import (
     visible_space,
 )
 from ratel_tui.sandbox.schemas import Body
-from ratel_tui.sandbox.views import find_user, space_view, user_brief
+from ratel_tui.sandbox.views import space_view
 
 router = APIRouter(prefix="/v2", tags=["spaces"], route_class=ApiRoute)
 
@@ -41,7 +38,6 @@ ReadSpaces = Annotated[Caller, scoped("read:spaces")]
 WriteSpaces = Annotated[Caller, scoped("write:spaces")]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-METRICS = ("new_members", "total_posts", "average_engagement", "daily_active_users")
 
 
 class Settings(Body):
@@ -78,12 +74,6 @@ class SpaceUpdate(Body):
     visibility: Literal["public", "private"] | None = None
     category: str | None = Field(None, min_length=2, max_length=40)
     settings: Settings | None = None
-
-
-class RoleChange(Body):
-    """`PATCH /spaces/{id}/members/{user_id}` [ext]."""
-
-    role: Literal["member", "moderator", "admin"]
 
 
 def _view(db: Database, row: object, caller: Caller) -> dict[str, object]:
@@ -299,7 +289,7 @@ async def leave(
     role = role_in(db, space["id"], caller.user_id)
     if role is None:
         return ok(request, _membership(db, space["id"], caller))
-    if role == "admin" and _admin_count(db, space["id"]) == 1:
+    if role == "admin" and admin_count(db, space["id"]) == 1:
         raise conflict(
             "You are the only admin of this Space: make someone else admin first"
         )
@@ -315,158 +305,8 @@ async def leave(
     return ok(request, _membership(db, space["id"], caller))
 
 
-def _admin_count(db: Database, space_id: str) -> int:
+def admin_count(db: Database, space_id: str) -> int:
     return db.scalar(
         "SELECT COUNT(*) FROM space_members WHERE space_id = ? AND role = 'admin'",
         (space_id,),
     )
-
-
-@router.get("/spaces/{space_id}/members", dependencies=[feature("space_members")])
-async def list_members(
-    request: Request,
-    db: Db,
-    caller: ReadSpaces,
-    space_id: str,
-    paging: Paging,
-    role: Annotated[Literal["member", "moderator", "admin"] | None, Query()] = None,
-) -> JsonResponse:
-    """Members with their roles [ext]: admins first, then moderators, then members."""
-    space = visible_space(db, space_id, caller)
-    where, params = "m.space_id = ?", (space["id"],)
-    if role is not None:
-        where, params = f"{where} AND m.role = ?", (*params, role)
-    listing = paginate(
-        db,
-        select=(
-            "SELECT m.user_id, m.role, m.joined_at, m.rowid AS seq,"
-            " CASE m.role WHEN 'admin' THEN 0 WHEN 'moderator' THEN 1 ELSE 2 END AS rank"
-            " FROM space_members m"
-        ),
-        where=where,
-        params=params,
-        keys=("rank", "seq"),
-        descending=False,
-        paging=paging,
-    )
-    data = [
-        {
-            "user": user_brief(db, r["user_id"]),
-            "role": r["role"],
-            "joined_at": r["joined_at"],
-        }
-        for r in listing.rows
-    ]
-    return ok(request, data, **listing.meta)
-
-
-@router.patch(
-    "/spaces/{space_id}/members/{user_id}", dependencies=[feature("space_members")]
-)
-async def change_role(
-    request: Request,
-    db: Db,
-    caller: WriteSpaces,
-    space_id: str,
-    user_id: str,
-    body: RoleChange,
-) -> JsonResponse:
-    """Give a member another role [ext]: Space admins, or `admin:spaces`."""
-    space = visible_space(db, space_id, caller)
-    require_role(db, space["id"], caller, "admin")
-    user = find_user(db, user_id)
-    current = role_in(db, space["id"], user["id"])
-    if current is None:
-        raise not_found("member", user_id)
-    if (
-        current == "admin"
-        and body.role != "admin"
-        and _admin_count(db, space["id"]) == 1
-    ):
-        raise conflict("A Space needs at least one admin")
-    with db.tx() as conn:
-        conn.execute(
-            "UPDATE space_members SET role = ? WHERE space_id = ? AND user_id = ?",
-            (body.role, space["id"], user["id"]),
-        )
-    joined = db.scalar(
-        "SELECT joined_at FROM space_members WHERE space_id = ? AND user_id = ?",
-        (space["id"], user["id"]),
-    )
-    return ok(
-        request,
-        {"user": user_brief(db, user["id"]), "role": body.role, "joined_at": joined},
-    )
-
-
-def _parse_day(value: str | None, default: date, field: str) -> date:
-    if value is None:
-        return default
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise invalid(f"{field} must be a date like 2025-05-15", field=field) from None
-
-
-@router.get("/spaces/{space_id}/analytics")
-async def analytics(
-    request: Request,
-    db: Db,
-    caller: ReadSpaces,
-    space_id: str,
-    start_date: Annotated[str | None, Query(max_length=40)] = None,
-    end_date: Annotated[str | None, Query(max_length=40)] = None,
-    metrics: Annotated[str | None, Query(max_length=200)] = None,
-) -> JsonResponse:
-    """Daily members and posts of a Space and summary metrics over a period
-    (the last 30 days unless `start_date`/`end_date` say otherwise)."""
-    space = visible_space(db, space_id, caller)
-    end = _parse_day(end_date, now().date(), "end_date")
-    month_before = end - timedelta(days=29) if end.toordinal() > 29 else date.min
-    start = _parse_day(start_date, month_before, "start_date")
-    if start > end:
-        raise invalid("start_date is after end_date", field="start_date")
-    if (end - start).days > 366:
-        raise invalid("The period is at most 366 days", field="start_date")
-    wanted = (
-        METRICS
-        if metrics is None
-        else tuple(m.strip() for m in metrics.split(",") if m.strip())
-    )
-    unknown = [m for m in wanted if m not in METRICS]
-    if unknown:
-        raise invalid(
-            f"Unknown metric {unknown[0]!r}; known: {', '.join(METRICS)}",
-            field="metrics",
-        )
-
-    rows = db.all(
-        "SELECT date, members, new_members, posts, active_users, engagement FROM space_daily"
-        " WHERE space_id = ? AND date BETWEEN ? AND ? ORDER BY date",
-        (space["id"], start.isoformat(), end.isoformat()),
-    )
-    summary = {
-        "new_members": sum(r["new_members"] for r in rows),
-        "total_posts": sum(r["posts"] for r in rows),
-        "average_engagement": round(sum(r["engagement"] for r in rows) / len(rows), 4)
-        if rows
-        else 0.0,
-        "daily_active_users": round(sum(r["active_users"] for r in rows) / len(rows), 1)
-        if rows
-        else 0.0,
-    }
-    data = {
-        "space_id": space["id"],
-        "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "metrics": {name: summary[name] for name in wanted},
-        "timeline": [
-            {
-                "date": r["date"],
-                "members": r["members"],
-                "posts": r["posts"],
-                "active_users": r["active_users"],
-            }
-            for r in rows
-        ],
-    }
-    return ok(request, data)
