@@ -18,8 +18,9 @@ from ratel_tui.sandbox.server import SandboxServer
 def private_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Point every platformdirs folder at a scratch directory, so no test reads or
-    writes the real config, data or keyring of whoever runs the suite."""
+    """Point every platformdirs folder at a scratch directory and keyring at its
+    failing backend, so no test reads or writes the real config, data or
+    keyring of whoever runs the suite."""
     home = tmp_path_factory.mktemp("home")
     for name in (
         "XDG_CONFIG_HOME",
@@ -28,8 +29,11 @@ def private_home(
         "XDG_STATE_HOME",
     ):
         monkeypatch.setenv(name, str(home / name.lower()))
-    monkeypatch.delenv("RATEL_API_KEY", raising=False)
-    monkeypatch.delenv("RATEL_API_URL", raising=False)
+    for name in ("RATEL_API_KEY", "RATEL_API_URL", "RATEL_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    # Any keyring use that a test does not set up itself meets keyring's failing
+    # backend, never the keyring of whoever runs the suite.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 def db_value(server: SandboxServer, sql: str, params: tuple[Any, ...] = ()) -> Any:

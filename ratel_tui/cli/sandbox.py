@@ -1,34 +1,14 @@
-"""The `ratel-tui` command line.
-
-Parsing imports nothing heavy, so `--help` and `--version` answer at once;
-each command imports what it needs when it runs. Exit codes: 0 ok, 1 error,
-2 usage, 3 auth, 4 network. Errors are one line on stderr; `--debug` adds
-the traceback.
-"""
+"""`ratel-tui sandbox`: run the local server of the Ratel v2 contract."""
 
 from __future__ import annotations
 
 import argparse
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-from ratel_tui import __version__
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_AUTH = 3
-EXIT_NETWORK = 4
-
-
-class CliError(Exception):
-    """An error the command line reports in one line, with an exit code."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+from ratel_tui.cli import EXIT_USAGE, CliError
 
 
 def _probability(text: str) -> float:
@@ -56,26 +36,8 @@ def _port(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command."""
-    parser = argparse.ArgumentParser(
-        prog="ratel-tui",
-        description="Keyboard-first terminal client for Ratel.",
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"ratel-tui {__version__}"
-    )
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        help="show tracebacks and debug logs (secrets redacted)",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_sandbox(commands)
-    return parser
-
-
-def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `ratel-tui sandbox` to the command line."""
     from ratel_tui.sandbox.config import DEFAULT_PORT, DEFAULT_POSTS, DEFAULT_SEED
 
     sandbox = commands.add_parser(
@@ -149,10 +111,10 @@ def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         help="serve Part A of the contract only, without any [ext] feature",
     )
     sandbox.add_argument("--quiet", action="store_true", help="do not log each request")
-    sandbox.set_defaults(run=_run_sandbox)
+    sandbox.set_defaults(run=run)
 
 
-def _run_sandbox(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from ratel_tui import paths
     from ratel_tui.sandbox.config import DEFAULT_POSTS, DEFAULT_SEED, SandboxConfig
     from ratel_tui.sandbox.db import SchemaTooNewError
@@ -223,30 +185,3 @@ def _warn_if_seeded_otherwise(config: object, *, explicit: bool) -> None:
             f"{existing[1]} posts; add --reset to seed it anew",
             file=sys.stderr,
         )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "run", None) is None:
-        parser.print_help()
-        return EXIT_OK
-    try:
-        return int(args.run(args))
-    except CliError as exc:
-        if args.debug:
-            raise
-        print(f"ratel-tui: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if args.debug:
-            raise
-        print(
-            f"ratel-tui: unexpected error: {type(exc).__name__}: {exc} "
-            "(run with --debug for details)",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR

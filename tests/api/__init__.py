@@ -1,0 +1,1 @@
+"""Tests of the service layer: client, models and resource functions."""
