@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run sandbox test bench lint format clean
+.PHONY: run sandbox test bench lint format screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/ratel-tui sandbox --port 0
+	$(BIN)/ratel-tui --sandbox
 
 sandbox: $(STAMP)
 	$(BIN)/ratel-tui sandbox
@@ -24,13 +24,16 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pytest tests/bench -q -s -p no:randomly -o addopts=""
 
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check ratel_tui tests
-	$(BIN)/ruff format --check ratel_tui tests
+	$(BIN)/ruff check ratel_tui tests scripts
+	$(BIN)/ruff format --check ratel_tui tests scripts
 
 format: $(STAMP)
-	$(BIN)/ruff format ratel_tui tests
-	$(BIN)/ruff check --fix ratel_tui tests
+	$(BIN)/ruff format ratel_tui tests scripts
+	$(BIN)/ruff check --fix ratel_tui tests scripts
 
 clean:
 	rm -rf $(VENV) build *.egg-info

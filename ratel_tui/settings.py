@@ -109,6 +109,10 @@ class Settings(BaseModel):
     profiles: dict[ProfileName, Profile] = Field(default_factory=dict)
     """The profiles by name: `[profiles.NAME]` tables."""
 
+    theme: str | None = None
+    """The app's colour theme: one of Textual's (`textual-dark`, `textual-ansi`,
+    …) or ours (`ratel`, `ratel-light`); the palette's "Theme" command sets it."""
+
     keys: dict[str, Any] = Field(default_factory=dict)
     """Key binding remaps, `binding id = "key"`; read by the app, not checked here."""
 
@@ -258,6 +262,15 @@ def set_default_profile(name: str, *, path: Path | None = None) -> Settings:
 
     def change(data: dict[str, Any]) -> None:
         data["default_profile"] = name
+
+    return _update(path, change)
+
+
+def set_theme(name: str, *, path: Path | None = None) -> Settings:
+    """Remember the app's theme in the settings file; the new settings."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["theme"] = name
 
     return _update(path, change)
 

@@ -1,4 +1,4 @@
-"""The `ratel-tui` command line.
+"""The `ratel-tui` command line; with no command, the app.
 
 Parsing imports nothing heavy, so `--help` and `--version` answer at once;
 each command imports what it needs when it runs. Exit codes: 0 ok, 1 error,
@@ -44,6 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show tracebacks and debug logs (secrets redacted)",
     )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="open the app on a local sandbox with demo data, signed in as a demo user",
+    )
+    parser.add_argument(
+        "--profile",
+        dest="app_profile",
+        metavar="PROFILE",
+        help="open the app with this profile (default: RATEL_PROFILE or the config's)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     from ratel_tui.cli import account, posting, reading, sandbox
 
@@ -59,8 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "run", None) is None:
-        parser.print_help()
-        return EXIT_OK
+        from ratel_tui.cli.tui import run_app
+
+        args.run = run_app
     try:
         return int(args.run(args))
     except CliError as exc:

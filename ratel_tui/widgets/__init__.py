@@ -1,0 +1,1 @@
+"""Reusable widgets: each could ship on its own."""
