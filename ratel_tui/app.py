@@ -45,6 +45,8 @@ class RatelApp(App[int]):
         Binding("g", "goto", "Go to…", id="app.goto", show=False),
         Binding("question_mark", "keys", "Keys", id="app.keys"),
         Binding("P", "my_profile", "My profile", id="app.profile", show=False),
+        Binding("w", "write", "Write a post", id="app.write"),
+        Binding("O", "outbox", "Outbox", id="app.outbox", show=False),
         Binding("q", "back_or_quit", "Back / quit", id="app.back"),
         Binding("ctrl+c", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
@@ -86,6 +88,27 @@ class RatelApp(App[int]):
         from ratel_tui.screens.space import SpaceScreen
 
         self.push_screen(SpaceScreen(space_id))
+
+    def action_write(self) -> None:
+        if self.session is None:
+            return
+        from ratel_tui.screens.writing import new_post
+
+        space = getattr(self.screen, "space_id", None)
+        new_post(self, space if isinstance(space, str) else None)
+
+    def action_outbox(self) -> None:
+        if self.session is None or type(self.screen).__name__ == "OutboxScreen":
+            return
+        from ratel_tui.screens.outbox import OutboxScreen
+
+        self.push_screen(OutboxScreen())
+
+    def offer_restore(self) -> None:
+        """Offer back what was being written when the app last stopped."""
+        from ratel_tui.screens.writing import offer_restore
+
+        offer_restore(self)
 
     def report_error(self, error: BaseException, doing: str) -> None:
         from ratel_tui.screens.base import error_line
@@ -187,6 +210,7 @@ class RatelApp(App[int]):
             rate_limit=limit.limit if limit else None,
             wait_until=status.wait_until,
             wait_reason=status.wait_reason,
+            outbox=status.outbox,
             hint=bar.info.hint if hint is None else hint,
         )
 

@@ -95,13 +95,19 @@ class Boot:
     async def _sign_in(
         self, profile: str, api_url: str, key: str, *, cache: bool = True
     ) -> str | None:
-        from ratel_tui.services.connect import StartError, cache_path, open_session
+        from ratel_tui.services.connect import (
+            StartError,
+            cache_path,
+            local_path,
+            open_session,
+        )
 
         await self._connecting(f"Connecting to {api_url}…")
         await asyncio.to_thread(_warm_imports)
         try:
             path = await asyncio.to_thread(cache_path, profile) if cache else None
-            session = await open_session(profile, api_url, key, cache=path)
+            local = await asyncio.to_thread(local_path, profile)
+            session = await open_session(profile, api_url, key, cache=path, local=local)
         except StartError as exc:
             return await self._failed(exc.title, str(exc))
         await self._opened(session)
@@ -115,7 +121,12 @@ class Boot:
 
     async def _welcome(self) -> str | None:
         from ratel_tui import credentials
-        from ratel_tui.services.connect import StartError, cache_path, open_session
+        from ratel_tui.services.connect import (
+            StartError,
+            cache_path,
+            local_path,
+            open_session,
+        )
 
         sign_in: SignIn = await self._ask(
             WelcomeScreen(self.api_url or _default_url(), self.problem)
@@ -128,8 +139,9 @@ class Boot:
         await self._connecting(f"Checking the key with {sign_in.api_url}…")
         try:
             path = await asyncio.to_thread(cache_path, profile)
+            local = await asyncio.to_thread(local_path, profile)
             session = await open_session(
-                profile, sign_in.api_url, sign_in.key, cache=path
+                profile, sign_in.api_url, sign_in.key, cache=path, local=local
             )
         except StartError as exc:
             self.problem = f"{exc.title}: {exc}"
@@ -169,8 +181,11 @@ class Boot:
         from ratel_tui.screens.main import SECTIONS, MainScreen
 
         app = self.app
+        from ratel_tui.screens.writing import announce
+
         app.session = session
         session.add_listener(app.update_status)
+        session.sender.listeners.append(lambda outcome: announce(app, outcome))
         sections = [name for name in SECTIONS if name != "moderation"]
         main = MainScreen(sections)
         if len(app.screen_stack) > 1:
@@ -178,9 +193,21 @@ class Boot:
         else:
             await app.push_screen(main)
         self._apply_settings()
+        session.count_outbox()
         app.update_status()
         await main.show("feed")
         app.run_worker(self._check_moderator(main), group="boot-moderator")
+        app.run_worker(session.sender.run(), group="outbox", exit_on_error=False)
+        moved = session.local.moved_aside
+        if moved is not None:
+            app.notify(
+                f"The local drafts file could not be read and was moved to {moved}; "
+                "a new one was started.",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+        app.offer_restore()
 
     async def _check_moderator(self, main: Any) -> None:
         from ratel_tui.screens.moderation import moderates

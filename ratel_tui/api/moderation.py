@@ -37,26 +37,40 @@ FEATURE = ("moderation", "moderation")
 
 
 async def report_post(
-    client: ApiClient, post_id: str, reason: str, *, note: str | None = None
+    client: ApiClient,
+    post_id: str,
+    reason: str,
+    *,
+    note: str | None = None,
+    idempotency_key: str | None = None,
 ) -> ReportReceipt:
     """POST /posts/{post_id}/reports: spam, harassment, misinformation,
     off_topic or other."""
     await client.require(*FEATURE)
 
     envelope = await client.post(
-        f"/posts/{segment(post_id)}/reports", json=body(reason=reason, note=note)
+        f"/posts/{segment(post_id)}/reports",
+        json=body(reason=reason, note=note),
+        idempotency_key=idempotency_key,
     )
     return parse_data(ReportReceipt, envelope, "POST /posts/{post_id}/reports")
 
 
 async def report_comment(
-    client: ApiClient, comment_id: str, reason: str, *, note: str | None = None
+    client: ApiClient,
+    comment_id: str,
+    reason: str,
+    *,
+    note: str | None = None,
+    idempotency_key: str | None = None,
 ) -> ReportReceipt:
     """POST /comments/{comment_id}/reports: as `report_post`, for a comment."""
     await client.require(*FEATURE)
 
     envelope = await client.post(
-        f"/comments/{segment(comment_id)}/reports", json=body(reason=reason, note=note)
+        f"/comments/{segment(comment_id)}/reports",
+        json=body(reason=reason, note=note),
+        idempotency_key=idempotency_key,
     )
     return parse_data(ReportReceipt, envelope, "POST /comments/{comment_id}/reports")
 
@@ -126,12 +140,17 @@ async def ban(
     *,
     reason: str | None = None,
     duration_days: int | None = None,
+    idempotency_key: str | None = None,
 ) -> Ban:
     """POST /spaces/{space_id}/bans: for `duration_days`, or for good (None)."""
     await client.require(*FEATURE)
     payload = {"user_id": user_id, "reason": reason, "duration_days": duration_days}
 
-    envelope = await client.post(f"/spaces/{segment(space_id)}/bans", json=payload)
+    envelope = await client.post(
+        f"/spaces/{segment(space_id)}/bans",
+        json=payload,
+        idempotency_key=idempotency_key,
+    )
     return parse_data(Ban, envelope, "POST /spaces/{space_id}/bans")
 
 

@@ -9,7 +9,7 @@ previews the highlighted post.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -173,6 +173,10 @@ class FeedSection(Widget):
             self._next = page.next
 
     async def _check_new(self) -> None:
+        self.check_new()
+
+    def check_new(self) -> None:
+        """Look for posts newer than the top one now (one of mine was sent, say)."""
         if self._feed is not None:
             self._poll_new(self._feed)
 
@@ -295,7 +299,7 @@ class FeedSection(Widget):
 
     @work(group="feed-like")
     async def action_like(self) -> None:
-        from ratel_tui.api import posts as posts_api
+        from ratel_tui.api.models.posts import LikeState
 
         feed_list = self.query_one(FeedList)
         item = feed_list.highlighted_item
@@ -305,14 +309,23 @@ class FeedSection(Widget):
         item.liked = liked
         item.likes += 1 if liked else -1
         feed_list.update(item)
-        action: Any = posts_api.like if liked else posts_api.unlike
+        action = "like" if liked else "unlike"
         try:
-            await session_of(self).call(lambda client: action(client, item.id))
+            state = await session_of(self).perform(
+                action,
+                {"post_id": item.id},
+                summary=f"{action} a post by @{item.username}",
+                model=LikeState,
+            )
         except Exception as exc:  # noqa: BLE001 - undone and reported
             item.liked = not liked
             item.likes += -1 if liked else 1
             feed_list.update(item)
             nav(self).report_error(exc, "liking the post")
+            return
+        if state is not None and state.likes is not None:
+            item.likes = state.likes
+            feed_list.update(item)
 
     def action_author(self) -> None:
         item = self.query_one(FeedList).highlighted_item

@@ -6,7 +6,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
-from uuid import uuid4
 
 from rich.text import Text
 from textual import work
@@ -17,7 +16,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ratel_tui.api import moderation
 from ratel_tui.api import posts as posts_api
 from ratel_tui.api.client import ApiClient
 from ratel_tui.api.errors import ApiError, NotFoundError, UnsupportedError
@@ -33,6 +31,9 @@ from ratel_tui.screens.dialogs import (
     link_prompt,
 )
 from ratel_tui.services import codecs
+from ratel_tui.services.session import WriteRefused
+from ratel_tui.store.journal import new_draft
+from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean, clean_line
 from ratel_tui.widgets.age import age
 from ratel_tui.widgets.comment_tree import CommentThread, CommentTree
@@ -118,7 +119,6 @@ class PostScreen(Screen[None]):
         self.cached_at: str = ""
         """The freshness line of the last read ("" when fresh)."""
         self._liking = False
-        self._unsent: dict[str | None, str] = {}
         """Replies that failed to send, by parent (None: the post), to offer again."""
 
     def compose(self) -> ComposeResult:
@@ -310,23 +310,36 @@ class PostScreen(Screen[None]):
 
     @work(group="post-like", exit_on_error=False)
     async def _send_like(self, before: Post, liked: bool) -> None:
-        send = posts_api.like if liked else posts_api.unlike
+        session = session_of(self)
         try:
-            state = await self._call(
-                "liking the post", lambda client: send(client, self.post_id)
+            outcome = await session.send(
+                "like" if liked else "unlike",
+                {"post_id": self.post_id},
+                summary=f"{'like' if liked else 'unlike'} a post by @{before.author.username}",
             )
+        except StoreError as exc:
+            outcome = None
+            self._say(str(exc))
+            self.post = before
         finally:
             self._liking = False
         if self.post is None:
             return
-        if state is None:
+        if outcome is None:
+            self._say("Kept in the outbox: it is sent when the server is back")
+        elif outcome.state == "refused":
             self.post = self.post.model_copy(
                 update={"liked": before.liked, "stats": before.stats}
             )
-        elif state.likes is not None:
-            stats = self.post.stats.model_copy(update={"likes": state.likes})
+            nav(self).report_error(WriteRefused(outcome.reason), "liking the post")
+        elif (
+            isinstance(outcome.result, dict) and outcome.result.get("likes") is not None
+        ):
+            stats = self.post.stats.model_copy(
+                update={"likes": outcome.result["likes"]}
+            )
             self.post = self.post.model_copy(
-                update={"liked": bool(state.liked), "stats": stats}
+                update={"liked": bool(outcome.result.get("liked")), "stats": stats}
             )
         self._render_counts()
 
@@ -336,30 +349,45 @@ class PostScreen(Screen[None]):
 
     @work(group="post-action", exit_on_error=False)
     async def _reply(self, parent: Comment | None) -> None:
+        from ratel_tui.screens.compose import ComposeScreen
+
         if parent is None:
-            title = Text("Comment on the post by @").append_text(
+            title = Text("Comment on the post by @", style="bold").append_text(
                 plain_line(self.post.author.username if self.post else "")
             )
         else:
-            title = Text("Reply to @").append_text(plain_line(parent.author.username))
-        parent_id = None if parent is None else parent.id
-        draft = self._unsent.pop(parent_id, "")
-        text = await self.app.push_screen_wait(
-            TextPrompt(title, draft, max_chars=CONTENT_LIMIT)
-        )
-        if text is None:
+            title = Text("Reply to @", style="bold").append_text(
+                plain_line(parent.author.username)
+            )
+        session = session_of(self)
+        kind = "comment" if parent is None else "reply"
+        target = {
+            "post_id": self.post_id,
+            "parent_id": None if parent is None else parent.id,
+        }
+        try:
+            # What was being written for this comment before is offered again.
+            draft = session.journal.find(kind, target) or new_draft(kind, target=target)
+        except StoreError as exc:
+            self._say(str(exc))
             return
-        # One key per reply written: a retry after a dropped answer is replayed
-        # by the server rather than posted twice.
-        key = uuid4().hex
-        comment = await self._call(
-            "sending the reply",
-            lambda client: posts_api.create_comment(
-                client, self.post_id, text, parent_id=parent_id, idempotency_key=key
-            ),
-        )
-        if comment is None:
-            self._unsent[parent_id] = text  # never lose typed text: r offers it again
+        item = await self.app.push_screen_wait(ComposeScreen(draft, title))
+        if item is None:
+            return
+        outcome = await session.sender.outcome(item.seq, 10.0)
+        if outcome is None:
+            self._say("Kept in the outbox: it is sent when the server is back")
+            return
+        if outcome.state != "sent":
+            nav(self).report_error(
+                WriteRefused(f"{outcome.reason}; the text is back in Drafts"),
+                "sending the reply",
+            )
+            return
+        try:
+            comment = Comment.model_validate(outcome.result)
+        except ValueError:
+            self.load()
             return
         self.query_one(CommentThread).add_comment(comment)
         self._bump_comments(+1)
@@ -460,18 +488,34 @@ class PostScreen(Screen[None]):
         if answer is None:
             return
         reason, note = answer
-        if comment is None:
-            sent = await self._call(
-                "reporting the post",
-                lambda c: moderation.report_post(c, self.post_id, reason, note=note),
+        target_type, target_id = (
+            ("post", self.post_id)
+            if comment is None
+            else (
+                "comment",
+                comment.id,
             )
-        else:
-            sent = await self._call(
-                "reporting the comment",
-                lambda c: moderation.report_comment(c, comment.id, reason, note=note),
+        )
+        try:
+            outcome = await session_of(self).send(
+                "report",
+                {
+                    "target_type": target_type,
+                    "target_id": target_id,
+                    "reason": reason,
+                    "note": note,
+                },
+                summary=f"report a {target_type} ({reason})",
             )
-        if sent is not None:
+        except StoreError as exc:
+            self._say(str(exc))
+            return
+        if outcome is None:
+            self._say("Report kept in the outbox: it is sent when the server is back")
+        elif outcome.state == "sent":
             self._say("Reported: the moderators of the Space will look", "information")
+        else:
+            nav(self).report_error(WriteRefused(outcome.reason), "reporting")
 
     def action_copy_link(self) -> None:
         url = post_link(session_of(self).base_url, self.post_id)

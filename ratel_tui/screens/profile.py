@@ -19,9 +19,11 @@ from ratel_tui.api import posts as posts_api
 from ratel_tui.api import users as users_api
 from ratel_tui.api.errors import ApiError, NotFoundError, UnsupportedError
 from ratel_tui.api.models import Attestation, Post, User
+from ratel_tui.api.models.users import FollowState
 from ratel_tui.screens.base import error_line, freshness, nav, session_of
 from ratel_tui.services import codecs
 from ratel_tui.store.feed import FeedItem
+from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean_line
 from ratel_tui.widgets.feed_list import FeedList
 from ratel_tui.widgets.resource_table import Column, ResourceTable
@@ -374,11 +376,19 @@ class ProfileScreen(Screen[None]):
     @work(group="profile-follow", exit_on_error=False)
     async def toggle_follow(self, user: User) -> None:
         """Follow or unfollow on the server; the header shows the new state."""
-        change = users_api.unfollow if user.followed_by_me else users_api.follow
+        action = "unfollow" if user.followed_by_me else "follow"
         try:
-            state = await session_of(self).call(lambda c: change(c, user.id))
-        except ApiError as exc:
+            state = await session_of(self).perform(
+                action,
+                {"user_id": user.id},
+                summary=f"{action} @{user.username}",
+                model=FollowState,
+            )
+        except (ApiError, StoreError) as exc:
             nav(self).report_error(exc, "changing whom I follow")
+            return
+        if state is None:
+            self.notify("Kept in the outbox: it is sent when the server is back.")
             return
         stats = user.stats
         if state.followers is not None:

@@ -12,8 +12,10 @@ from textual.binding import Binding, BindingType
 from ratel_tui.api import spaces as spaces_api
 from ratel_tui.api.errors import ApiError
 from ratel_tui.api.models import Space
+from ratel_tui.api.models.spaces import Membership
 from ratel_tui.screens.base import error_line, freshness, nav, session_of
 from ratel_tui.services import codecs
+from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean_line
 from ratel_tui.widgets.resource_table import Column, ResourceSection, ResourceTable
 from ratel_tui.widgets.safe_text import plain_line
@@ -235,12 +237,21 @@ class SpacesSection(ResourceSection):
     async def change_membership(self, space: Space, *, join: bool) -> None:
         """Join or leave `space` on the server, then show the new role and count."""
         doing = "joining the Space" if join else "leaving the Space"
-        change = spaces_api.join if join else spaces_api.leave
         try:
-            answer = await session_of(self).call(lambda c: change(c, space.id))
-        except ApiError as exc:
+            answer = await session_of(self).perform(
+                "join" if join else "leave",
+                {"space_id": space.id},
+                summary=f"{'join' if join else 'leave'} a Space",
+                model=Membership,
+            )
+        except (ApiError, StoreError) as exc:
             self.listing.set_status(Text(error_line(exc), style="bold"))
             nav(self).report_error(exc, doing)
+            return
+        if answer is None:
+            self.listing.set_status(
+                "Kept in the outbox: it is sent when the server is back."
+            )
             return
         changed = with_membership(space, answer, member=join)
         self.spaces = [

@@ -71,10 +71,18 @@ def find_start(profile_flag: str | None) -> Start:
     return Start(name, conf, found.api_url, found.key.get_secret_value(), found.backend)
 
 
+def _file_name(profile: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in profile)
+
+
 def cache_path(profile: str) -> Path:
     """The read cache of `profile`."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in profile)
-    return paths.data_dir() / f"cache-{safe}.db"
+    return paths.data_dir() / f"cache-{_file_name(profile)}.db"
+
+
+def local_path(profile: str) -> Path:
+    """The draft journal and outbox of `profile` (one SQLite file)."""
+    return paths.data_dir() / f"local-{_file_name(profile)}.db"
 
 
 def start_sandbox(db_path: Path | None = None) -> SandboxServer:
@@ -94,11 +102,13 @@ def start_sandbox(db_path: Path | None = None) -> SandboxServer:
 
 
 async def open_session(
-    profile: str, api_url: str, key: str, *, cache: Path | None
+    profile: str, api_url: str, key: str, *, cache: Path | None, local: Path | None
 ) -> Session:
     """A session checked against the server: the key works and who it is.
 
-    Offline with a cache of an earlier run, the session opens on the cache.
+    `cache` is the read cache file, `local` the draft journal and outbox
+    file (None: in memory). Offline with a cache of an earlier run, the
+    session opens on the cache.
     """
     from ratel_tui.api.errors import (
         ApiError,
@@ -109,17 +119,24 @@ async def open_session(
     )
     from ratel_tui.services.session import Session
     from ratel_tui.store.cache import ReadCache
+    from ratel_tui.store.local import LocalStore, StoreError
 
     def make() -> Session:
-        # In a thread: the TLS context and the cache file take tens of ms.
+        # In a thread: the TLS context and the files take tens of ms.
         return Session(
-            profile=profile, base_url=api_url, token=key, cache=ReadCache(cache)
+            profile=profile,
+            base_url=api_url,
+            token=key,
+            cache=ReadCache(cache),
+            local=LocalStore(local),
         )
 
     try:
         session = await asyncio.to_thread(make)
     except InsecureUrlError as exc:
         raise StartError(str(exc), title="Server address refused") from None
+    except StoreError as exc:
+        raise StartError(str(exc), title="Local database problem") from None
     try:
         await session.open()
     except TokenExpiredError:

@@ -22,13 +22,28 @@ from ratel_tui.api.client import ApiClient
 from ratel_tui.api.errors import ApiError, NetworkError, UnsupportedError
 from ratel_tui.api.models import Post, Space, User
 from ratel_tui.services import codecs
+from ratel_tui.services.sender import Outcome, Sender
 from ratel_tui.store.feed import FeedItem
+from ratel_tui.store.journal import Journal
+from ratel_tui.store.local import LocalStore
+from ratel_tui.store.outbox import Outbox, OutboxItem
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ratel_tui.api.envelope import RateLimit
     from ratel_tui.store.cache import ReadCache
 
 T = TypeVar("T")
+M = TypeVar("M", bound="BaseModel")
+
+
+class WriteRefused(ApiError):
+    """The server refused a write from the outbox for good (the reason is the
+    message; it stays listed in the Outbox)."""
+
+    title = "Refused"
+
 
 FEED_PAGE = 50
 """Posts asked for per feed page."""
@@ -86,6 +101,8 @@ class Status:
     wait_until: float | None = None
     """When a rate-limit or retry wait in progress ends (monotonic seconds)."""
     wait_reason: str = ""
+    outbox: int = 0
+    """Writes waiting in the outbox."""
     listeners: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -100,11 +117,18 @@ class Session:
         token: str,
         cache: ReadCache,
         client: ApiClient | None = None,
+        local: LocalStore | None = None,
     ) -> None:
         self.profile = profile
         self.cache = cache
         self.status = Status()
         self.client = client or ApiClient(base_url, token, on_wait=self._on_wait)
+        self.local = local or LocalStore(None)
+        """The draft journal and outbox file of this profile."""
+        self.journal = Journal(self.local)
+        self.outbox = Outbox(self.local)
+        self.sender = Sender(self.outbox, self.client, call=self.call)
+        self.sender.listeners.append(self._sent)
         self.me: User | None = None
         self.features: frozenset[str] = frozenset()
         self.space_names: dict[str, str] = {}
@@ -158,6 +182,67 @@ class Session:
     async def close(self) -> None:
         await self.client.aclose()
         self.cache.close()
+        self.local.close()
+
+    # Writes: every one through the outbox
+
+    def write(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        summary: str,
+        draft_id: str | None = None,
+    ) -> OutboxItem:
+        """Store a write in the outbox and wake the sender; the stored item.
+
+        Raises StoreError when it cannot be stored (the caller keeps the text)."""
+        item = self.outbox.add(action, payload, summary=summary, draft_id=draft_id)
+        self.count_outbox()
+        self.sender.poke()
+        return item
+
+    async def send(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        summary: str,
+        draft_id: str | None = None,
+        wait: float = 10.0,
+    ) -> Outcome | None:
+        """`write`, then wait up to `wait` seconds for the answer; None while
+        it still waits (offline: it goes out when the server is back)."""
+        item = self.write(action, payload, summary=summary, draft_id=draft_id)
+        return await self.sender.outcome(item.seq, wait)
+
+    async def perform(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        summary: str,
+        model: type[M],
+        wait: float = 10.0,
+    ) -> M | None:
+        """`send` a write whose answer the screen shows: the answer as `model`,
+        or None while it waits in the outbox. Raises WriteRefused when the
+        server said no (the outbox keeps the reason) and StoreError when it
+        could not be stored."""
+        outcome = await self.send(action, payload, summary=summary, wait=wait)
+        if outcome is None:
+            return None
+        if outcome.state == "refused":
+            raise WriteRefused(outcome.reason)
+        return model.model_validate(outcome.result)
+
+    def count_outbox(self) -> None:
+        """Count the waiting writes again for the status bar."""
+        self.status.outbox = self.outbox.pending_count()
+        self._changed()
+
+    def _sent(self, outcome: Outcome) -> None:
+        self.count_outbox()
 
     # Calls and reads
 

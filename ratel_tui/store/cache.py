@@ -9,15 +9,15 @@ be read is moved aside and a new one started, never fatal.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ratel_tui.store.sqlite import open_database
 
 SCHEMA_VERSION = 1
 
@@ -63,33 +63,7 @@ class ReadCache:
         return f"ReadCache({str(self.path) if self.path else ':memory:'!r})"
 
     def _open(self) -> sqlite3.Connection:
-        if self.path is None:
-            return self._prepare(sqlite3.connect(":memory:", check_same_thread=False))
-        try:
-            return self._prepare(self._connect(self.path))
-        except sqlite3.DatabaseError:
-            aside = self.path.with_name(
-                f"{self.path.name}.unreadable-{int(time.time())}"
-            )
-            with contextlib.suppress(OSError):
-                os.replace(self.path, aside)
-                self.moved_aside = aside
-            for suffix in ("-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.remove(f"{self.path}{suffix}")
-            return self._prepare(self._connect(self.path))
-
-    @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        with contextlib.suppress(OSError):
-            os.chmod(path, 0o600)
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=5)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA secure_delete=ON")
+        conn, self.moved_aside = open_database(self.path, self._prepare)
         return conn
 
     @staticmethod

@@ -121,12 +121,14 @@ async def settled(pilot: Any) -> None:
     """Wait until no worker runs and the screen has drawn its last change.
 
     The start's own worker waits on the welcome and error screens for an
-    answer, so it is left out.
+    answer, and the outbox sender runs as long as the app: both are left out.
     """
     app = pilot.app
 
     def idle() -> bool:
-        return all(w.is_finished for w in app.workers if w.group != "boot")
+        return all(
+            w.is_finished for w in app.workers if w.group not in ("boot", "outbox")
+        )
 
     await until(pilot, idle)
     await pilot.pause(0.1)

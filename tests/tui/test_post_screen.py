@@ -12,6 +12,7 @@ from textual.app import App
 from textual.widgets import OptionList, TextArea
 
 from ratel_tui.sandbox.server import SandboxServer
+from ratel_tui.screens.compose import ComposeScreen
 from ratel_tui.screens.dialogs import (
     Confirm,
     LinkPicker,
@@ -188,8 +189,10 @@ class TestActions:
                 await settle(app, pilot)
                 await focus_comment(app, pilot, parent)
                 await pilot.press("r")
-                await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
-                app.screen.query_one(TextArea).insert("answering bruno")
+                await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
+                app.screen.query_one("#compose-body", TextArea).insert(
+                    "answering bruno"
+                )
                 await pilot.press("ctrl+s")
                 await settle(app, pilot)
                 sql = "SELECT parent_id FROM comments WHERE content = ?"
