@@ -49,6 +49,37 @@ returns what to keep of the answer (JSON)."""
 ACTIONS: dict[str, Action] = {}
 """Every write the outbox can send, by name."""
 
+CONCURRENCY = 4
+"""Items sent side by side, each from its own lane."""
+
+LANE_KEYS = {
+    "like": "post_id",
+    "unlike": "post_id",
+    "follow": "user_id",
+    "unfollow": "user_id",
+    "join": "space_id",
+    "leave": "space_id",
+    "report": "target_id",
+    "vote": "verification_id",
+    "respond": "survey_id",
+    "decide": "item_id",
+    "ban": "user_id",
+    "unban": "user_id",
+    "advance": "deliberation_id",
+}
+"""The payload field whose writes must keep their order; the rest (posts,
+comments, requests) share one lane and go out in the order written."""
+
+
+def lane_of(action: str, payload: dict[str, Any]) -> str:
+    """The lane of a write: writes about one thing keep their order, writes
+    about different things may overtake each other."""
+    field_name = LANE_KEYS.get(action)
+    if field_name is None or payload.get(field_name) is None:
+        return ""
+    return f"{field_name}:{payload[field_name]}"
+
+
 AUTH_WAIT_S = 60.0
 """How long an item waits after the server refused the key."""
 
@@ -197,6 +228,47 @@ async def _ban(client: ApiClient, p: dict[str, Any], key: str) -> Any:
     return _dump(answer)
 
 
+@action("unban")
+async def _unban(client: ApiClient, p: dict[str, Any], key: str) -> Any:
+    await moderation.unban(client, p["space_id"], p["user_id"])
+    return {"space_id": p["space_id"], "user_id": p["user_id"]}
+
+
+@action("advance")
+async def _advance(client: ApiClient, p: dict[str, Any], key: str) -> Any:
+    return _dump(
+        await deliberations.advance(client, p["deliberation_id"], idempotency_key=key)
+    )
+
+
+@action("create_deliberation")
+async def _create_deliberation(client: ApiClient, p: dict[str, Any], key: str) -> Any:
+    answer = await deliberations.create_deliberation(
+        client,
+        p["space_id"],
+        p["title"],
+        p["pre_survey"],
+        p["duration_days"],
+        description=p.get("description"),
+        post_survey=p.get("post_survey"),
+        idempotency_key=key,
+    )
+    return _dump(answer)
+
+
+@action("update_post")
+async def _update_post(client: ApiClient, p: dict[str, Any], key: str) -> Any:
+    post = await posts.update_post(
+        client,
+        p["post_id"],
+        content=p.get("content"),
+        title=p.get("title"),
+        status=p.get("status"),
+        scheduled_at=_when(p.get("scheduled_at")),
+    )
+    return {"id": post.id, "status": post.status, "space_id": post.space_id}
+
+
 @action("create_verification")
 async def _create_verification(client: ApiClient, p: dict[str, Any], key: str) -> Any:
     answer = await oracle.create_verification(
@@ -282,21 +354,37 @@ class Sender:
         self._wake.set()
 
     async def flush(self, *, only: int | None = None) -> FlushReport:
-        """Send every due item (or just item `only`); stop at the first item
-        that has to wait, so later writes do not overtake it."""
+        """Send every due item (or just item `only`), up to CONCURRENCY at a
+        time from different lanes; an item that has to wait holds back the
+        later ones of its lane, and the pass stops when the server cannot be
+        reached."""
         report = FlushReport()
-        while True:
+        if only is not None:
             item = await asyncio.to_thread(self.outbox.claim, seq=only)
+            if item is not None:
+                await self._send_one(item, report)
+            return report
+        while not report.offline:
+            before = len(report.outcomes)
+            await asyncio.gather(*(self._drain(report) for _ in range(CONCURRENCY)))
+            if len(report.outcomes) == before:
+                return report
+        return report
+
+    async def _drain(self, report: FlushReport) -> None:
+        """Claim and send until nothing is due (or the server is out of reach)."""
+        while not report.offline:
+            item = await asyncio.to_thread(self.outbox.claim)
             if item is None:
-                return report
-            outcome = await self._send(item)
-            report.outcomes.append(outcome)
-            self._tell(outcome)
-            if outcome.state == "waiting":
-                report.offline = outcome.offline
-                return report
-            if only is not None:
-                return report
+                return
+            await self._send_one(item, report)
+
+    async def _send_one(self, item: OutboxItem, report: FlushReport) -> None:
+        outcome = await self._send(item)
+        report.outcomes.append(outcome)
+        self._tell(outcome)
+        if outcome.offline:
+            report.offline = True
 
     async def _send(self, item: OutboxItem) -> Outcome:
         send = ACTIONS.get(item.action)

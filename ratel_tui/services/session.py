@@ -22,7 +22,7 @@ from ratel_tui.api.client import ApiClient
 from ratel_tui.api.errors import ApiError, NetworkError, UnsupportedError
 from ratel_tui.api.models import Post, Space, User
 from ratel_tui.services import codecs
-from ratel_tui.services.sender import Outcome, Sender
+from ratel_tui.services.sender import Outcome, Sender, lane_of
 from ratel_tui.store.feed import FeedItem
 from ratel_tui.store.journal import Journal
 from ratel_tui.store.local import LocalStore
@@ -197,7 +197,13 @@ class Session:
         """Store a write in the outbox and wake the sender; the stored item.
 
         Raises StoreError when it cannot be stored (the caller keeps the text)."""
-        item = self.outbox.add(action, payload, summary=summary, draft_id=draft_id)
+        item = self.outbox.add(
+            action,
+            payload,
+            summary=summary,
+            draft_id=draft_id,
+            lane=lane_of(action, payload),
+        )
         self.count_outbox()
         self.sender.poke()
         return item

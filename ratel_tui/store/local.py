@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ratel_tui.store.sqlite import open_database, user_version
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     claimed_until REAL,
     created_at REAL NOT NULL,
     sent_at REAL,
-    result TEXT
+    result TEXT,
+    lane TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_try_at);
 """
@@ -157,7 +158,11 @@ def _prepare(conn: sqlite3.Connection) -> None:
         # A newer ratel-tui wrote it: reading it with our schema could lose
         # drafts, so it is moved aside (kept) instead.
         raise sqlite3.DatabaseError(f"schema version {version} is newer than ours")
+    if version == 1:
+        # Version 2 sends writes in lanes: what was queued before keeps one.
+        conn.execute("ALTER TABLE outbox ADD COLUMN lane TEXT NOT NULL DEFAULT ''")
     conn.executescript(_SCHEMA)
+    conn.execute("CREATE INDEX IF NOT EXISTS outbox_lane ON outbox (lane, state, seq)")
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 

@@ -49,6 +49,7 @@ class OutboxItem:
     sent_at: float | None
     result: Any
     claimed_by: str | None = None
+    lane: str = ""
 
 
 class Outbox:
@@ -64,15 +65,20 @@ class Outbox:
         *,
         summary: str = "",
         draft_id: str | None = None,
+        lane: str = "",
     ) -> OutboxItem:
-        """Store a write to send; its draft (if any) is marked queued with it."""
+        """Store a write to send; its draft (if any) is marked queued with it.
+
+        Writes in one `lane` go out in the order they were made; different
+        lanes may go out side by side (a like of one post and a decision on
+        another item do not wait for each other)."""
         now = time.time()
         key = str(uuid.uuid4())
         with self.store.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO outbox (action, payload, idempotency_key, summary,"
-                " draft_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (action, json.dumps(payload), key, summary, draft_id, now),
+                " draft_id, created_at, lane) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (action, json.dumps(payload), key, summary, draft_id, now, lane),
             )
             if draft_id is not None:
                 conn.execute(
@@ -88,23 +94,29 @@ class Outbox:
     def claim(
         self, *, seq: int | None = None, now: float | None = None
     ) -> OutboxItem | None:
-        """The oldest item no other sender holds (or item `seq`), given to this
-        process alone until its lease runs out; None when there is none, or
-        when that item is not due yet: later writes wait behind it, so they
-        never overtake it."""
+        """The oldest due item at the head of its lane (or item `seq`), given
+        to this process alone until its lease runs out; None when there is
+        none. An item waits while an earlier one of its lane is pending (due
+        or not, held by a sender or not), so a lane never reorders."""
         moment = time.time() if now is None else now
         with self.store.transaction(immediate=True) as conn:
-            where = "state = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)"
-            params: tuple[Any, ...] = (moment,)
+            free = "(o.claimed_until IS NULL OR o.claimed_until < ?)"
             if seq is not None:
-                where += " AND seq = ?"
-                params += (seq,)
-            row = conn.execute(
-                f"SELECT seq, next_try_at FROM outbox WHERE {where}"
-                " ORDER BY seq LIMIT 1",
-                params,
-            ).fetchone()
-            if row is None or row["next_try_at"] > moment:
+                row = conn.execute(
+                    "SELECT seq FROM outbox o WHERE o.state = 'pending' AND o.seq = ?"
+                    f" AND o.next_try_at <= ? AND {free}",
+                    (seq, moment, moment),
+                ).fetchone()
+            else:
+                row = conn.execute(
+                    "SELECT seq FROM outbox o WHERE o.state = 'pending'"
+                    f" AND o.next_try_at <= ? AND {free} AND NOT EXISTS ("
+                    "  SELECT 1 FROM outbox e WHERE e.lane = o.lane"
+                    "  AND e.state = 'pending' AND e.seq < o.seq)"
+                    " ORDER BY o.seq LIMIT 1",
+                    (moment, moment),
+                ).fetchone()
+            if row is None:
                 return None
             conn.execute(
                 "UPDATE outbox SET claimed_by = ?, claimed_until = ?,"
@@ -259,21 +271,16 @@ class Outbox:
         )
 
     def next_due(self) -> float | None:
-        """When `claim` may next find an item (epoch seconds), if any waits: the
-        oldest free item's time, or sooner, the end of an older one's claim."""
-        moment = time.time()
+        """When `claim` may next find an item (epoch seconds), if any waits:
+        the soonest of the lane heads' due times (or their claims' ends)."""
         rows = self.store.query(
-            "SELECT next_try_at, claimed_until FROM outbox WHERE state = 'pending'"
-            " ORDER BY seq"
+            "SELECT MIN(MAX(o.next_try_at, COALESCE(o.claimed_until, 0)))"
+            " FROM outbox o WHERE o.state = 'pending' AND NOT EXISTS ("
+            "  SELECT 1 FROM outbox e WHERE e.lane = o.lane"
+            "  AND e.state = 'pending' AND e.seq < o.seq)"
         )
-        times: list[float] = []
-        for row in rows:
-            held = row["claimed_until"] is not None and row["claimed_until"] >= moment
-            if not held:
-                times.append(float(row["next_try_at"]))
-                break
-            times.append(max(float(row["claimed_until"]), float(row["next_try_at"])))
-        return min(times, default=None)
+        value = rows[0][0]
+        return None if value is None else float(value)
 
     @staticmethod
     def _item_row(conn: Any, seq: int) -> OutboxItem:
@@ -306,4 +313,5 @@ def _item(row: Any) -> OutboxItem:
         sent_at=row["sent_at"],
         result=result,
         claimed_by=row["claimed_by"],
+        lane=row["lane"],
     )

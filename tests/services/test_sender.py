@@ -28,7 +28,7 @@ from ratel_tui.store.journal import Journal, new_draft
 from ratel_tui.store.local import LocalStore
 from ratel_tui.store.outbox import Outbox
 from tests.api.misbehaving import MisbehavingServer, envelope, failure
-from tests.conftest import Api, posts_with, start_sandbox
+from tests.conftest import Api, db_value, posts_with, start_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 """The project folder, so that child processes import this ratel_tui."""
@@ -56,6 +56,10 @@ COVERED = {
     "decide",
     "ban",
     "create_verification",
+    "unban",
+    "advance",
+    "create_deliberation",
+    "update_post",
 }
 """The actions these tests send; a new action needs a test here."""
 
@@ -304,6 +308,26 @@ async def test_a_report_its_decision_and_a_ban_are_sent(
         "forbidden",
         json={"content": "again", "space_id": "civic-tech"},
     )
+    await send("ada", "unban", {"space_id": "civic-tech", "user_id": "gus"})
+    assert Api(world, "gus").data(
+        "POST", "/posts", json={"content": "back again", "space_id": "civic-tech"}
+    )
+
+
+async def test_a_server_draft_is_published_by_update_post(
+    world: SandboxServer, send: Callable[..., Any]
+) -> None:
+    draft = await send("hana", "create_post", {"content": "Not yet", "status": "draft"})
+    published = await send(
+        "hana",
+        "update_post",
+        {"post_id": draft["id"], "content": "Now it is", "status": "published"},
+    )
+
+    assert draft["status"] == "draft" and published["status"] == "published"
+    assert db_value(
+        world, "SELECT content FROM posts WHERE id = ?", (draft["id"],)
+    ) == ("Now it is")
 
 
 async def test_oracle_requests_and_votes_are_sent(
@@ -333,20 +357,25 @@ async def test_survey_answers_and_discussion_comments_are_sent(
     world: SandboxServer, send: Callable[..., Any]
 ) -> None:
     async with ApiClient(world.url, world.key_for("ada")) as ada:
-        delib = await deliberations.create_deliberation(
-            ada,
-            "civic-tech",
-            "Benches on the square",
-            [
-                {
-                    "text": "More benches?",
-                    "type": "multiple_choice",
-                    "options": ["Yes", "No"],
-                }
-            ],
-            3,
+        created = await send(
+            "ada",
+            "create_deliberation",
+            {
+                "space_id": "civic-tech",
+                "title": "Benches on the square",
+                "pre_survey": [
+                    {
+                        "text": "More benches?",
+                        "type": "multiple_choice",
+                        "options": ["Yes", "No"],
+                    }
+                ],
+                "duration_days": 3,
+            },
         )
-        await deliberations.advance(ada, delib.id)
+        advanced = await send("ada", "advance", {"deliberation_id": created["id"]})
+        assert advanced["status"] == "pre_survey"
+        delib = await deliberations.get_deliberation(ada, created["id"])
         assert delib.pre_survey is not None
         question = delib.pre_survey.questions[0].id
 
@@ -610,7 +639,11 @@ def test_two_processes_flushing_one_outbox_send_each_write_once(
     path, go = tmp_path / "local.db", tmp_path / "go"
     outbox = Outbox(LocalStore(path))
     texts = [f"Concurrent post number {n}" for n in range(16)]
-    seqs = [outbox.add("create_post", {"content": t}).seq for t in texts]
+    # Lanes of their own, so that both instances may send side by side.
+    seqs = [
+        outbox.add("create_post", {"content": t}, lane=f"test:{n}").seq
+        for n, t in enumerate(texts)
+    ]
     argv = [str(path), slow.url, slow.key_for("farah"), str(go)]
     children = [
         subprocess.Popen(

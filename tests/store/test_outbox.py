@@ -139,7 +139,10 @@ def test_a_claim_keeps_other_senders_off_the_item_until_its_lease_ends(
 def test_two_processes_claiming_at_once_never_get_the_same_item(
     path: Path, outbox: Outbox, tmp_path: Path
 ) -> None:
-    added = [outbox.add("like", {"post_id": f"post_{n}"}).seq for n in range(150)]
+    added = [
+        outbox.add("like", {"post_id": f"post_{n}"}, lane=f"post_id:post_{n}").seq
+        for n in range(150)
+    ]
     go = tmp_path / "go"
     children = [
         subprocess.Popen(
@@ -307,8 +310,8 @@ def test_an_item_that_must_wait_holds_back_the_later_ones(outbox: Outbox) -> Non
 def test_an_item_being_sent_elsewhere_does_not_hold_back_the_next(
     path: Path, outbox: Outbox
 ) -> None:
-    first = outbox.add("like", {"post_id": "post_1"})
-    second = outbox.add("like", {"post_id": "post_2"})
+    first = outbox.add("like", {"post_id": "post_1"}, lane="post_id:post_1")
+    second = outbox.add("like", {"post_id": "post_2"}, lane="post_id:post_2")
     other = Outbox(LocalStore(path))
 
     theirs = other.claim()
@@ -375,3 +378,37 @@ def test_a_full_disk_keeps_no_half_stored_write(outbox: Outbox) -> None:
 
     assert "disk is full" in str(caught.value)
     assert [i.seq for i in outbox.items()] == [kept.seq]
+
+
+def test_a_lane_keeps_its_order_while_other_lanes_go_ahead(outbox: Outbox) -> None:
+    like = outbox.add("like", {"post_id": "post_1"}, lane="post_id:post_1")
+    unlike = outbox.add("unlike", {"post_id": "post_1"}, lane="post_id:post_1")
+    other = outbox.add("like", {"post_id": "post_2"}, lane="post_id:post_2")
+
+    first = outbox.claim()
+    second = outbox.claim()  # the unlike waits behind the like in flight
+    third = outbox.claim()
+
+    assert first is not None and first.seq == like.seq
+    assert second is not None and second.seq == other.seq
+    assert third is None
+    outbox.mark_sent(like.seq)
+    after = outbox.claim()
+    assert after is not None and after.seq == unlike.seq
+
+
+def test_a_version_one_file_gains_lanes_and_keeps_its_items(path: Path) -> None:
+    import sqlite3
+
+    store = LocalStore(path)
+    Outbox(store).add("like", {"post_id": "post_1"})
+    store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP INDEX outbox_lane")
+        conn.execute("ALTER TABLE outbox DROP COLUMN lane")
+        conn.execute("PRAGMA user_version=1")
+
+    again = Outbox(LocalStore(path))
+    [item] = again.items()
+    assert item.lane == "" and item.action == "like"
+    assert again.claim() is not None

@@ -15,7 +15,33 @@ from tests.terminal import child_env, spawned
 
 RATEL_TUI = str(Path(sys.executable).parent / "ratel-tui")
 
-WORDS = ["Minutes", "of", "the", "cycling", "forum:", "the", "council", "agreed", "to", "a", "trial", "of", "two", "protected", "lanes", "on", "Mill", "Road", "from", "March,", "with", "counts", "before", "and", "after"]
+WORDS = [
+    "Minutes",
+    "of",
+    "the",
+    "cycling",
+    "forum:",
+    "the",
+    "council",
+    "agreed",
+    "to",
+    "a",
+    "trial",
+    "of",
+    "two",
+    "protected",
+    "lanes",
+    "on",
+    "Mill",
+    "Road",
+    "from",
+    "March,",
+    "with",
+    "counts",
+    "before",
+    "and",
+    "after",
+]
 """What the user types, a word at a time."""
 
 
