@@ -48,6 +48,9 @@ class WriteRefused(ApiError):
 FEED_PAGE = 50
 """Posts asked for per feed page."""
 
+PREFETCH_FRESH_S = 10.0
+"""How long the feed page read while signing in stands in for the first read."""
+
 FEED_CACHE_ITEMS = 1_000
 """How many of a feed's newest posts the read cache keeps for offline reading."""
 
@@ -133,6 +136,7 @@ class Session:
         self.features: frozenset[str] = frozenset()
         self.space_names: dict[str, str] = {}
         self._feeds: dict[str, list[FeedItem]] = {}
+        self._prefetched: dict[str, FeedPage] = {}
 
     def __repr__(self) -> str:
         return f"Session(profile={self.profile!r}, server={self.display_host!r})"
@@ -155,10 +159,12 @@ class Session:
         Offline with a cached profile, the session opens on the cache; an
         auth error is raised as is (the key is wrong or revoked).
         """
-        # Both at once: a round trip saved on every start.
-        me, features = await asyncio.gather(
+        # All at once: round trips saved on every start. The first page of
+        # the feed the app opens on comes along, kept for its first read.
+        me, features, _ = await asyncio.gather(
             self.read("me", users_api.me, codecs.model(User)),
             self.call(lambda client: client.features()),
+            self._prefetch(Feed()),
             return_exceptions=True,
         )
         if isinstance(me, BaseException):
@@ -296,8 +302,17 @@ class Session:
 
     # The feed
 
+    async def _prefetch(self, feed: Feed) -> None:
+        page = await self.feed_page(feed)
+        if not page.cached:
+            self._prefetched[feed.key] = page
+
     async def feed_page(self, feed: Feed, token: str | int | None = None) -> FeedPage:
         """The first page of `feed` (token None) or the one `token` names."""
+        if token is None:
+            early = self._prefetched.pop(feed.key, None)
+            if early is not None and time.time() - early.fetched_at < PREFETCH_FRESH_S:
+                return early
         params: dict[str, Any] = {"per_page": FEED_PAGE}
         if feed.kind == "space":
             params["space_id"] = feed.space_id
