@@ -238,6 +238,39 @@ async def keys(pilot: Any) -> None:
     await settled(pilot)
 
 
+async def compose(pilot: Any) -> None:
+    """A new post being written (w), with a title and a Space chosen."""
+    from textual.widgets import Input, TextArea
+
+    app = pilot.app
+    await _on_feed(pilot)
+    await pilot.press("w")
+    await until(pilot, lambda: type(app.screen).__name__ == "ComposeScreen")
+    screen = app.screen
+    civic = next(
+        space_id
+        for space_id, name in app.session.space_names.items()
+        if "civic" in name.lower()
+    )
+    screen.draft = dataclasses.replace(screen.draft, target={"space_id": civic})
+    screen.query_one("#compose-space").update(screen._space_line())
+    screen.query_one("#compose-title", Input).value = "Hack night this Thursday"
+    screen.query_one("#compose-body", TextArea).insert(
+        "We meet at the library at 7pm to finish the petition tool's "
+        "translations. Bring a laptop; pizza is on the Commons."
+    )
+    for area in screen.query(TextArea):
+        area.cursor_blink = False
+    await pilot.pause(0.7)  # the journal's save, and its line, come first
+    await settled(pilot)
+    await _stop_blinking(pilot)
+
+
+async def drafts(pilot: Any) -> None:
+    """The Drafts section: ada's drafts here and on the server."""
+    await _section(pilot, "3", "drafts")
+
+
 async def _stop_blinking(pilot: Any) -> None:
     from textual.widgets import Input
 
@@ -273,6 +306,8 @@ SIGNED_IN_SCENES: dict[str, Scene] = {
     "oracle": oracle,
     "moderation": moderation,
     "keys": keys,
+    "compose": compose,
+    "drafts": drafts,
 }
 """Scenes of the app signed in as ada, by name."""
 
