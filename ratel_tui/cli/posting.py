@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ratel_tui.cli import EXIT_OK, EXIT_USAGE, CliError
@@ -18,12 +17,6 @@ if TYPE_CHECKING:
     from ratel_tui.api.client import ApiClient
     from ratel_tui.services.sender import FlushReport
     from ratel_tui.store.local import LocalStore
-
-CONTENT_LIMIT = 5_000
-"""The contract's limit on a post, checked before anything is sent."""
-
-_RELATIVE = re.compile(r"^\+(\d+)([mhd])$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,30 +42,17 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def parse_when(text: str, now: datetime | None = None) -> datetime:
     """The moment `--schedule` names; it must be in the future."""
-    now = now or datetime.now(UTC)
-    relative = _RELATIVE.match(text.strip())
-    if relative:
-        moment = now + timedelta(**{_UNITS[relative[2]]: int(relative[1])})
-    else:
-        try:
-            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise CliError(
-                f"--schedule: not a time: {text!r} (try 2026-12-24T09:00:00Z or +2h)",
-                EXIT_USAGE,
-            ) from None
-        if moment.tzinfo is None:
-            raise CliError(
-                "--schedule: give a time zone, e.g. a trailing Z for UTC", EXIT_USAGE
-            )
-    if moment <= now:
-        raise CliError(
-            f"--schedule: {moment.isoformat()} is not in the future", EXIT_USAGE
-        )
-    return moment.astimezone(UTC)
+    from ratel_tui.services.compose import parse_when as parse
+
+    try:
+        return parse(text, now)
+    except ValueError as exc:
+        raise CliError(f"--schedule: {exc}", EXIT_USAGE) from None
 
 
 def _content(args: argparse.Namespace) -> str:
+    from ratel_tui.services.compose import CONTENT_LIMIT
+
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():
         raise CliError("the post is empty", EXIT_USAGE)
