@@ -98,3 +98,47 @@ async def test_a_refused_post_comes_back_to_drafts_with_the_reason(
         assert drafts[0].problem == refused.last_error
         assert drafts[0].state == "editing"
         assert status(app).info.outbox == 0
+
+
+async def test_the_outbox_screen_takes_a_waiting_post_back_to_edit_or_discard(
+    tmp_path, monkeypatch
+):
+    server = serve(tmp_path / "world.db")
+    monkeypatch.setenv("RATEL_API_URL", server.url)
+    monkeypatch.setenv("RATEL_API_KEY", server.key_for("ada"))
+    app = RatelApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.main is not None and status(app).info.online)
+        server.stop()
+        session = app.session
+        await write_post(app, pilot, "First thoughts, to be edited")
+        await write_post(app, pilot, "Second thoughts, to be dropped")
+        await until(pilot, lambda: status(app).info.outbox == 2)
+
+        await pilot.press("O")
+        await until(pilot, lambda: isinstance(app.screen, OutboxScreen))
+        screen = app.screen
+        assert [i.summary for i in screen.listing.visible()] == [
+            "post: First thoughts, to be edited",
+            "post: Second thoughts, to be dropped",
+        ]
+        await pilot.press("j", "d")  # the second: asks first
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        await pilot.press("y")
+        await until(pilot, lambda: len(session.outbox.items("pending")) == 1)
+        dropped = [d for d in session.journal.all() if d.body.startswith("Second")]
+        assert dropped and dropped[0].state == "editing"  # its text stays in Drafts
+
+        await until(pilot, lambda: isinstance(app.screen, OutboxScreen))
+        await pilot.press("k", "e")  # the first: back to compose
+        await until(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        body = app.screen.query_one("#compose-body", TextArea)
+        assert body.text == "First thoughts, to be edited"
+        assert session.outbox.items("pending") == []
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, OutboxScreen))
+        assert status(app).info.outbox == 0
+        assert sorted(d.body for d in session.journal.all()) == [
+            "First thoughts, to be edited",
+            "Second thoughts, to be dropped",
+        ]
