@@ -8,6 +8,7 @@ here: httpx, pydantic and the sandbox load after the first frame.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
@@ -191,18 +192,14 @@ class RatelApp(App[int]):
     # Status bar
 
     def update_status(self, hint: str | None = None) -> None:
-        """Redraw the status bar from the session's state."""
-        main = self.main
+        """Redraw every status bar (the frame's and those of screens over it)
+        from the session's state; `hint` replaces the bars' hint."""
         session = self.session
-        if main is None or session is None:
+        if session is None:
             return
         status = session.status
         limit = status.rate_limit
-        found = main.query(StatusBar)
-        if not found:
-            return  # not composed yet, or already gone
-        bar = found.first()
-        bar.info = StatusInfo(
+        info = StatusInfo(
             profile=session.me.username if session.me else session.profile,
             server=session.display_host,
             online=status.online,
@@ -211,8 +208,10 @@ class RatelApp(App[int]):
             wait_until=status.wait_until,
             wait_reason=status.wait_reason,
             outbox=status.outbox,
-            hint=bar.info.hint if hint is None else hint,
         )
+        for screen in self.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.info = replace(info, hint=bar.info.hint if hint is None else hint)
 
     def watch_theme(self, theme: str) -> None:
         if self.session is not None:

@@ -39,6 +39,7 @@ from ratel_tui.store.journal import Draft
 from ratel_tui.store.local import StoreError
 from ratel_tui.store.outbox import OutboxItem
 from ratel_tui.widgets.safe_text import plain_line
+from ratel_tui.widgets.status_bar import StatusBar
 
 SAVE_EVERY_S = 0.5
 """How often unsaved changes go to the journal: at most this much is lost
@@ -147,6 +148,7 @@ class ComposeScreen(Screen[OutboxItem | None]):
             )
             yield Static(self._media_line(), id="compose-media")
             yield Static(id="compose-count")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -3,6 +3,7 @@ retry now, edit and discard."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import ClassVar
 
@@ -21,6 +22,10 @@ from ratel_tui.store.outbox import OutboxItem
 from ratel_tui.widgets.age import age
 from ratel_tui.widgets.resource_table import Column, ResourceTable
 from ratel_tui.widgets.safe_text import plain_line
+from ratel_tui.widgets.status_bar import StatusBar
+
+TAKE_BACK_WAIT_S = 15.0
+"""How long taking a write back waits for a try under way to end."""
 
 STATE_WORDS = {"pending": "waiting", "refused": "REFUSED", "sent": "sent"}
 """How each state reads (in words, never by colour alone)."""
@@ -96,6 +101,7 @@ class OutboxScreen(Screen[None]):
         )
         yield ResourceTable[OutboxItem](columns, lambda i: str(i.seq), title="Outbox")
         yield Static("", id="outbox-detail")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -181,10 +187,10 @@ class OutboxScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._discard(item)
+                self._discard_later(item)
 
         if not ask:
-            self._discard(item)
+            self._discard_later(item)
             return
         question = (
             Text("Take back “").append_text(_what(item)).append("” without sending it?")
@@ -193,12 +199,26 @@ class OutboxScreen(Screen[None]):
             question.append(" Its text stays in Drafts.")
         self.app.push_screen(Confirm(question, yes="Discard"), answered)
 
-    def _discard(self, item: OutboxItem) -> OutboxItem | None:
+    @work(group="outbox-discard", exit_on_error=False)
+    async def _discard_later(self, item: OutboxItem) -> None:
+        await self._discard(item)
+
+    async def _discard(self, item: OutboxItem) -> OutboxItem | None:
+        """Take `item` back; while a try of it is under way (a retry against a
+        server that does not answer), wait for that try to end first."""
         session = session_of(self)
+        deadline = time.monotonic() + TAKE_BACK_WAIT_S
         taken = session.outbox.discard(item.seq)
+        while taken is None and time.monotonic() < deadline:
+            now = session.outbox.get(item.seq)
+            if now is None or now.state == "sent":
+                break
+            self.listing.set_status("Waiting for the try under way to end…")
+            await asyncio.sleep(0.2)
+            taken = session.outbox.discard(item.seq)
         if taken is None:
             self.notify(
-                "It is being sent right now, or was sent already.", severity="warning"
+                "It was sent already, or is being sent right now.", severity="warning"
             )
         session.count_outbox()
         self.action_refresh()
@@ -213,7 +233,7 @@ class OutboxScreen(Screen[None]):
                 severity="warning",
             )
             return
-        if self._discard(item) is None:
+        if await self._discard(item) is None:
             return
         draft = session_of(self).journal.get(item.draft_id)
         if draft is None:

@@ -42,6 +42,10 @@ class StatusBar(Widget):
     def on_mount(self) -> None:
         # A wait counts down once a second; nothing to do otherwise.
         self.set_interval(1.0, self._tick)
+        # A bar of a screen opened later starts from the app's state.
+        update = getattr(self.app, "update_status", None)
+        if update is not None:
+            self.call_after_refresh(update)
 
     def _tick(self) -> None:
         if self.info.wait_until is not None:

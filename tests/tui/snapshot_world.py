@@ -95,13 +95,11 @@ class PinnedStatusApp(RatelApp):
 
     def update_status(self, hint: str | None = None) -> None:
         super().update_status(hint)
-        main = self.main
-        if main is None:
-            return
-        bar = main.query_one(StatusBar)
-        bar.info = dataclasses.replace(
-            bar.info, server=SHOWN_SERVER, rate_remaining=bar.info.rate_limit
-        )
+        for screen in self.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.info = dataclasses.replace(
+                    bar.info, server=SHOWN_SERVER, rate_remaining=bar.info.rate_limit
+                )
 
 
 async def until(pilot: Any, condition: Callable[[], Any], timeout: float = 15) -> None:
