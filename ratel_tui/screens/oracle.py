@@ -15,6 +15,8 @@ from ratel_tui.api import oracle as oracle_api
 from ratel_tui.api.client import ApiClient
 from ratel_tui.api.models import Page, Verification
 from ratel_tui.screens.base import freshness, session_of
+from ratel_tui.screens.verification import VerificationScreen
+from ratel_tui.screens.verification_new import NewVerificationScreen
 from ratel_tui.services import codecs
 from ratel_tui.widgets.age import age
 from ratel_tui.widgets.resource_table import Column, ResourceSection, ResourceTable
@@ -50,7 +52,8 @@ def created_cell(item: Verification) -> Text:
 
 
 class OracleSection(ResourceSection):
-    """Verification requests: `v` those I may review, `m` my own; enter shows one."""
+    """Verification requests: `v` those I may review, `m` my own; enter opens
+    one to review, `n` asks for a new one."""
 
     SECTION_ID = "oracle"
     SECTION_TITLE = "Oracle"
@@ -76,6 +79,13 @@ class OracleSection(ResourceSection):
             "Mine",
             tooltip="The verification requests I made.",
             id="oracle.mine",
+        ),
+        Binding(
+            "n",
+            "new_request",
+            "New request",
+            tooltip="Ask the community to verify an attribute of mine.",
+            id="oracle.new",
         ),
     ]
 
@@ -153,15 +163,29 @@ class OracleSection(ResourceSection):
         )
 
     @on(ResourceTable.Chosen)
-    def toggle_detail(self, event: ResourceTable.Chosen) -> None:
+    def open_request(self, event: ResourceTable.Chosen) -> None:
+        """Open the request in full; in the review view the ones after it follow."""
         event.stop()
         item = next((v for v in self.listing.records if v.id == event.key), None)
-        if item is None or self.opened == item.id:
-            self.opened = None
-            self.show_detail(None)
+        if item is None:
             return
         self.opened = item.id
+        # The panel keeps a summary of the request under the screen just opened.
         self.show_detail(describe(item))
+        queue: list[str] = []
+        if self.view == "reviewable":
+            ids = [v.id for v in self.listing.visible()]
+            queue = ids[ids.index(item.id) + 1 :] if item.id in ids else []
+        self.app.push_screen(VerificationScreen(item.id, queue), self.back_from)
+
+    def back_from(self, _: object = None) -> None:
+        """Back on the list: read it again (votes and requests changed)."""
+        self.opened = None
+        self.show_detail(None)
+        self.action_refresh()
+
+    def action_new_request(self) -> None:
+        self.app.push_screen(NewVerificationScreen(), self.back_from)
 
 
 def describe(item: Verification) -> Text:

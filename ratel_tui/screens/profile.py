@@ -21,6 +21,7 @@ from ratel_tui.api.errors import ApiError, NotFoundError, UnsupportedError
 from ratel_tui.api.models import Attestation, Post, User
 from ratel_tui.api.models.users import FollowState
 from ratel_tui.screens.base import error_line, freshness, nav, session_of
+from ratel_tui.screens.verification import VerificationScreen
 from ratel_tui.services import codecs
 from ratel_tui.store.feed import FeedItem
 from ratel_tui.store.local import StoreError
@@ -61,8 +62,14 @@ ATTESTATION_COLUMNS = (
     Column("Issued", lambda a: day(a.issued_at), min_width=90),
     Column("Expires", lambda a: day(a.expires_at)),
     Column("State", revoked_cell),
+    Column(
+        "Request",
+        lambda a: plain_line(a.verification_id or "—", max_chars=40),
+        min_width=100,
+    ),
 )
-"""The attestation table; the issuer and issue date fold away on narrow screens."""
+"""The attestation table; the issuer, issue date and request fold away on
+narrow screens (enter opens the request at any width)."""
 
 
 def header_text(user: User, *, own: bool) -> Text:
@@ -366,6 +373,17 @@ class ProfileScreen(Screen[None]):
     def open_post(self, event: FeedList.Opened) -> None:
         event.stop()
         nav(self).open_post(event.item.id)
+
+    @on(ResourceTable.Chosen)
+    def open_request(self, event: ResourceTable.Chosen) -> None:
+        """Enter on an attestation opens the oracle request that led to it."""
+        event.stop()
+        listing = self.query_one(ResourceTable)
+        found = next((a for a in listing.records if a.id == event.key), None)
+        if found is None or not found.verification_id:
+            self.notify("No request is known for this attestation", markup=False)
+            return
+        self.app.push_screen(VerificationScreen(found.verification_id))
 
     # Following
 
