@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -170,37 +169,21 @@ def _answered(deliberation: Any) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ratel_tui.api import deliberations
+    from ratel_tui.services import export
 
     async def fetch(client: Any) -> bytes:
-        if args.format == "csv":
-            return await deliberations.export_csv(client, args.id)
-        export = await deliberations.export_json(client, args.id)
-        return (export.model_dump_json(indent=2) + "\n").encode()
+        return await export.fetch_export(client, args.id, args.format)
 
     data = call(args, fetch)
     if args.output is None:
         sys.stdout.buffer.write(data)
         return EXIT_OK
-    _write_file(args.output, data)
+    try:
+        export.write_file(args.output, data)
+    except export.ExportError as exc:
+        raise CliError(str(exc), EXIT_ERROR) from None
     print(f"Wrote {len(data)} bytes to {args.output}", file=sys.stderr)
     return EXIT_OK
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    """Write `data` whole or not at all: a temp file renamed into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CliError(
-            f"cannot write {path}: {exc.strerror or exc}", EXIT_ERROR
-        ) from None
 
 
 def run_oracle(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ detail panel of the phase timeline."""
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -72,6 +72,62 @@ def timeline(current: str) -> Text:
     return line
 
 
+def phase_timeline(current: str) -> Text:
+    """Every phase in order: ✓ the past ones, ▶ the current one, in words too."""
+    line = Text()
+    reached = current in PHASES
+    for index, phase in enumerate(PHASES):
+        if index:
+            line.append(" → ")
+        if phase == current:
+            line.append(f"▶ {phase_name(phase).upper()} (now)", style="bold reverse")
+        elif reached and index < PHASES.index(current):
+            line.append(f"✓ {phase_name(phase)}")
+        else:
+            line.append(phase_name(phase), style="dim")
+    return line
+
+
+def countdown(deadline: datetime | None, status: str, now: float) -> str:
+    """ "Phase ends in 2d 03:04:05 (Mar 6 17:30 UTC)", or why there is none."""
+    if status == "completed":
+        return "Completed: the results are final."
+    if deadline is None:
+        return "No deadline: a host opens the pre-survey by advancing (A)."
+    seconds = int(deadline.timestamp() - now)
+    when = deadline.astimezone(UTC).strftime("%b %-d %H:%M UTC")
+    if seconds <= 0:
+        return f"This phase ended at {when}; it moves on when next read."
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    return f"Phase ends in {days}d {hours:02}:{minutes:02}:{secs:02} ({when})"
+
+
+def answered_line(item: Deliberation) -> Text:
+    """ "Pre-survey: answered ✓ · post-survey: not answered"."""
+    mine = item.my_responses
+    if mine is None:
+        return Text("")
+    return Text(
+        f"Pre-survey: {'answered ✓' if mine.pre else 'not answered'}"
+        f" · post-survey: {'answered ✓' if mine.post else 'not answered'}"
+    )
+
+
+def deadline_cell(item: Deliberation) -> Text:
+    """ "2d 3h" left in this phase, "ended", or "—" without a deadline."""
+    return Text(time_left(item.phase_ends_at).removesuffix(" left") or "—")
+
+
+def answered_cell(item: Deliberation) -> Text:
+    """ "pre✓ post✗": whether I answered each survey, in symbols and words."""
+    mine = item.my_responses
+    if mine is None:
+        return Text("?")
+    return Text(f"pre{'✓' if mine.pre else '✗'} post{'✓' if mine.post else '✗'}")
+
+
 def participants_cell(item: Deliberation) -> Text:
     if item.participants is None:
         return Text("")
@@ -106,6 +162,20 @@ class DeliberationsSection(ResourceSection):
             tooltip="Show one Space after another, then all.",
             id="deliberations.space",
         ),
+        Binding(
+            "i",
+            "toggle_detail",
+            "Details",
+            tooltip="Show or hide the timeline of the highlighted deliberation.",
+            id="deliberations.detail",
+        ),
+        Binding(
+            "n",
+            "new_deliberation",
+            "New",
+            tooltip="Start a deliberation with a question builder.",
+            id="deliberations.new",
+        ),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -120,7 +190,8 @@ class DeliberationsSection(ResourceSection):
             Column("Title", lambda d: plain_line(d.title, max_chars=40)),
             Column("Space", self.space_cell, min_width=100),
             Column("Phase", lambda d: Text(phase_name(d.status))),
-            Column("Deadline", lambda d: Text(time_left(d.phase_ends_at) or "—")),
+            Column("Time left", deadline_cell),
+            Column("I answered", answered_cell),
             Column("Answers pre/post", participants_cell, min_width=90),
         )
         yield ResourceTable[Deliberation](
@@ -196,9 +267,30 @@ class DeliberationsSection(ResourceSection):
     # Detail
 
     @on(ResourceTable.Chosen)
-    def toggle_detail(self, event: ResourceTable.Chosen) -> None:
+    def open_deliberation(self, event: ResourceTable.Chosen) -> None:
+        """Enter opens the deliberation's page; back here, the panel shows
+        which one was opened."""
+        from ratel_tui.screens.deliberation import DeliberationScreen
+
         event.stop()
         item = next((d for d in self.everything if d.id == event.key), None)
+        if item is not None:
+            self.opened = item.id
+            self.show_detail(self.describe(item))
+        # Back here, read again: answers or a new phase change the markers.
+        self.app.push_screen(
+            DeliberationScreen(event.key), lambda _: self.action_refresh()
+        )
+
+    def action_new_deliberation(self) -> None:
+        from ratel_tui.screens.deliberation_new import DeliberationNewScreen
+
+        self.app.push_screen(
+            DeliberationNewScreen(self.space_id), lambda _: self.action_refresh()
+        )
+
+    def action_toggle_detail(self) -> None:
+        item = self.listing.current()
         if item is None or self.opened == item.id:
             self.opened = None
             self.show_detail(None)
