@@ -98,6 +98,38 @@ class Profile(BaseModel):
     """The user name the key belonged to at the last login; shown, never trusted."""
 
 
+MODERATION_ACTIONS = ("approve", "remove", "dismiss", "escalate")
+"""The decisions a moderation template may make."""
+
+
+def check_template_action(action: str) -> str:
+    """`action` if a moderation template may make that decision."""
+    if action not in MODERATION_ACTIONS:
+        raise ValueError(
+            f"unknown action {action!r} (known: {', '.join(MODERATION_ACTIONS)})"
+        )
+    return action
+
+
+def check_template_key(key: str) -> str:
+    """`key` if it names a number key, "1" to "9"."""
+    if key not in tuple("123456789"):
+        raise ValueError(f'template keys are "1" to "9", not {key!r}')
+    return key
+
+
+class ModerationTemplate(BaseModel):
+    """One `[moderation_templates."N"]` table: a decision and its note on key N."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    action: Annotated[str, AfterValidator(check_template_action)]
+    """approve, remove, dismiss or escalate."""
+
+    note: str = Field("", max_length=1_000)
+    """The note sent with the decision."""
+
+
 class Settings(BaseModel):
     """The whole of `config.toml`."""
 
@@ -118,6 +150,13 @@ class Settings(BaseModel):
 
     moderation: dict[str, Any] = Field(default_factory=dict)
     """Moderation preferences; read by the app, not checked here."""
+
+    moderation_templates: dict[
+        Annotated[str, AfterValidator(check_template_key)], ModerationTemplate
+    ] = Field(default_factory=dict)
+    """Reason templates of the triage screen by number key, e.g.
+    `[moderation_templates."1"]` with `action = "remove"` and `note = "Spam."`;
+    the keys not set keep their defaults."""
 
     def profile(self, name: str) -> Profile:
         """The profile `name`; the `default` profile exists even if the file lacks it."""

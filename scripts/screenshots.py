@@ -20,13 +20,28 @@ ROOT = Path(__file__).resolve().parent.parent
 
 sys.path.insert(0, str(ROOT))
 
+from tests.tui import scenes_deliberation, scenes_moderation, scenes_oracle  # noqa: E402
 from tests.tui import snapshot_world as world  # noqa: E402
+
+AREA_SCENES = {
+    "deliberation_results": scenes_deliberation.SCENES["deliberation_results"],
+    "deliberation_survey": scenes_deliberation.SCENES["deliberation_survey"],
+    "deliberation_discussion": scenes_deliberation.SCENES["deliberation_discussion"],
+    "verification": scenes_oracle.SCENES["verification"],
+    "verification_new": scenes_oracle.SCENES["verification_new"],
+    "triage": scenes_moderation.SCENES["triage"],
+    "triage_log": scenes_moderation.SCENES["triage_log"],
+}
+"""The screens of deliberations, the oracle and moderation that get a shot."""
 
 OUT = ROOT / "screenshots"
 """Where the SVGs go."""
 
 SHOTS = [
     *((name, name, (120, 40), True) for name in world.SIGNED_IN_SCENES),
+    *((name, name, (120, 40), True) for name in AREA_SCENES),
+    ("deliberation_results-80x24", "deliberation_results", (80, 24), True),
+    ("triage-80x24", "triage", (80, 24), True),
     ("feed-80x24", "feed", (80, 24), True),
     ("feed-ansi", "feed_ansi", (120, 40), True),
     ("welcome", "welcome", (120, 40), False),
@@ -36,6 +51,7 @@ SHOTS = [
 
 SCENES = {
     **world.SIGNED_IN_SCENES,
+    **AREA_SCENES,
     "feed_ansi": world.feed_ansi,
     "welcome": world.welcome,
     "start_error": world.start_error,

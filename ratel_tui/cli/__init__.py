@@ -56,13 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the app with this profile (default: RATEL_PROFILE or the config's)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from ratel_tui.cli import account, local, posting, reading, sandbox
+    from ratel_tui.cli import account, local, moderation, posting, reading, sandbox
 
     account.add_commands(commands)
     reading.add_commands(commands)
     posting.add_commands(commands)
     local.add_commands(commands)
     sandbox.add_command(commands)
+    moderation.add_commands(commands)
     return parser
 
 

@@ -142,6 +142,21 @@ class ModerationSection(ResourceSection):
             tooltip="Read the queues again.",
             id="moderation.refresh",
         ),
+        Binding(
+            "t",
+            "triage",
+            "Triage",
+            tooltip="Work through the combined queue, one key a decision.",
+            id="moderation.triage",
+        ),
+        Binding(
+            "T",
+            "triage_space",
+            "Triage Space",
+            tooltip="Work through the queue of the highlighted Space.",
+            id="moderation.triage_space",
+            show=False,
+        ),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -238,6 +253,20 @@ class ModerationSection(ResourceSection):
             items.extend(i for i in queue.items if i.status == "pending")
             stale = stale or freshness(fetched)
         return items, stale
+
+    def action_triage(self) -> None:
+        from ratel_tui.screens.moderation_queue import ModerationQueueScreen
+
+        self.app.push_screen(ModerationQueueScreen())
+
+    def action_triage_space(self) -> None:
+        from ratel_tui.screens.moderation_queue import ModerationQueueScreen
+
+        space = self.spaces_table.current()
+        if space is None:
+            self.action_triage()
+            return
+        self.app.push_screen(ModerationQueueScreen((space.id,)))
 
     @on(ResourceTable.Chosen, "#mod-queue")
     def open_reported_post(self, event: ResourceTable.Chosen) -> None:

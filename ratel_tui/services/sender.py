@@ -16,7 +16,6 @@ The app runs `Sender.run()` in the background; the command line calls
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -49,8 +48,9 @@ returns what to keep of the answer (JSON)."""
 ACTIONS: dict[str, Action] = {}
 """Every write the outbox can send, by name."""
 
-CONCURRENCY = 4
-"""Items sent side by side, each from its own lane."""
+CONCURRENCY = 8
+"""Items sent side by side, each from its own lane: at 300 ms a request, 200
+moderation decisions reach the server in about 4 s (at 4, about 12 s)."""
 
 LANE_KEYS = {
     "like": "post_id",
@@ -495,13 +495,31 @@ class Sender:
             self.running = False
 
     async def _loop(self) -> None:
+        # Up to CONCURRENCY drains at a time: each wake (a new write, a due
+        # retry) tops them up, so writes made one by one still go out side
+        # by side, and a drain that finds nothing due simply ends.
+        drains: set[asyncio.Task[None]] = set()
         while True:
             self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:  # noqa: BLE001 - a store error must not end sending
-                log.exception("outbox pass failed")
+            report = FlushReport()
+            while len(drains) < CONCURRENCY:
+                drain = asyncio.create_task(self._guarded_drain(report))
+                drains.add(drain)
+                drain.add_done_callback(drains.discard)
             due = await asyncio.to_thread(self.outbox.next_due)
             wait = 30.0 if due is None else min(30.0, max(0.05, due - time.time()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
+            woken = asyncio.create_task(self._wake.wait())
+            try:
+                # Wake for a new write, or when a drain ends (the next item
+                # of its lane may be due), or when the earliest retry is due.
+                await asyncio.wait(
+                    {woken, *drains}, timeout=wait, return_when="FIRST_COMPLETED"
+                )
+            finally:
+                woken.cancel()
+
+    async def _guarded_drain(self, report: FlushReport) -> None:
+        try:
+            await self._drain(report)
+        except Exception:  # noqa: BLE001 - a store error must not end sending
+            log.exception("outbox drain failed")
