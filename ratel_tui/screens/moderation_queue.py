@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,7 +18,7 @@ from ratel_tui.api import moderation as moderation_api
 from ratel_tui.api import users as users_api
 from ratel_tui.api.errors import ApiError
 from ratel_tui.screens.base import error_line, session_of
-from ratel_tui.screens.dialogs import Confirm
+from ratel_tui.screens.dialogs import NOTE_LIMIT, Confirm
 from ratel_tui.screens.moderation import QUEUE_CODEC, moderated_spaces
 from ratel_tui.screens.moderation_view import (
     QUEUE_BINDINGS,
@@ -26,9 +27,12 @@ from ratel_tui.screens.moderation_view import (
     item_row,
     item_whole,
 )
+from ratel_tui.screens.note import NoteModal
 from ratel_tui.services import moderation as mod
 from ratel_tui.store.audit import AuditLog, audit_path
+from ratel_tui.store.journal import Draft, new_draft
 from ratel_tui.store.local import StoreError
+from ratel_tui.widgets.safe_text import plain_line
 
 if TYPE_CHECKING:
     from ratel_tui.services.sender import Outcome
@@ -86,6 +90,8 @@ class ModerationQueueScreen(Screen[None]):
         self.loaded = False
         self.activity: dict[str, list[Any]] = {}
         self._helpers = 0
+        self.note: Draft | None = None
+        """A note written for the next decision (kept in the journal)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Loading the queues…"), id="mq-counter")
@@ -193,6 +199,9 @@ class ModerationQueueScreen(Screen[None]):
             counter.append(f" · {len(self.marks)} marked")
         if self.said:
             counter = Text(f"{self.said} · ").append_text(counter)
+        if self.note is not None:
+            counter.append(" · note for the next decision: ")
+            counter.append_text(plain_line(self.note.body, max_chars=40))
         self._show_counter(counter)
         self._show_filters(len(shown))
         self.query_one("#mq-item", Static).update(self._whole(item))
@@ -302,6 +311,9 @@ class ModerationQueueScreen(Screen[None]):
             self.notify("Nothing to decide.", severity="warning")
             return
         session = session_of(self)
+        written = self.note.body.strip() if self.note is not None else ""
+        if written:
+            note = f"{note} {written}" if note else written
         try:
             made = self.triage.decide(
                 items, action, note, self._store, duration_days=duration
@@ -309,6 +321,11 @@ class ModerationQueueScreen(Screen[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        if self.note is not None:
+            # The note now travels in the outbox with the decision.
+            with contextlib.suppress(StoreError):
+                session.journal.delete(self.note.id)
+            self.note = None
         for decision in made:
             self._audit(session, decision)
         self.marks.clear()
@@ -357,6 +374,40 @@ class ModerationQueueScreen(Screen[None]):
             action=decision.action,
             note=decision.note,
             duration_days=decision.duration_days,
+        )
+
+    def action_write_note(self) -> None:
+        """Write a note that the next decision carries (after a template's)."""
+        session = session_of(self)
+        target = {"queue": "triage"}
+        try:
+            draft = (
+                self.note
+                or session.journal.find("note", target)
+                or new_draft("note", target=target)
+            )
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+
+        def written(text: str | None) -> None:
+            if text is None:
+                return  # kept in the journal, not applied
+            self.note = draft.with_text(body=text) if text else None
+            if not text:
+                with contextlib.suppress(StoreError):
+                    session.journal.delete(draft.id)
+            self.refresh_view()
+
+        self.app.push_screen(
+            NoteModal(
+                Text("A note for the next decision", style="bold"),
+                draft,
+                limit=NOTE_LIMIT,
+                hint="enter keeps it for the next decision · escape cancels (kept)",
+                placeholder="Note (the author and the log see it)",
+            ),
+            written,
         )
 
     def action_remove_item(self) -> None:

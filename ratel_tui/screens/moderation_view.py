@@ -285,6 +285,13 @@ QUEUE_BINDINGS: list[BindingType] = [
         "mark_all",
         show=False,
     ),
+    _bind(
+        "n",
+        "write_note",
+        "Note",
+        "Write a note that the next decision carries.",
+        "note",
+    ),
     _bind("u", "undo_decision", "Undo", "Take back the last decision.", "undo"),
     _bind("L", "open_log", "Log", "This session's decisions; undo any.", "log"),
     _bind(

@@ -26,7 +26,7 @@ from ratel_tui.screens.dialogs import (
     find_links,
     link_prompt,
 )
-from ratel_tui.screens.vote_comment import VoteCommentModal
+from ratel_tui.screens.note import NoteModal
 from ratel_tui.services import codecs
 from ratel_tui.services import oracle_rules as rules
 from ratel_tui.store.journal import Draft, new_draft
@@ -247,7 +247,7 @@ class VerificationScreen(Screen[None]):
                 self._busy = True
                 self.send_vote(item, vote, comment, journal.get(draft.id))
 
-        self.app.push_screen(VoteCommentModal(title, draft), answered)
+        self.app.push_screen(NoteModal(title, draft), answered)
 
     @work(group="verification-vote", exit_on_error=False)
     async def send_vote(

@@ -23,7 +23,7 @@ async def verification_comment(pilot: Any) -> None:
     app = pilot.app
     await verification(pilot)
     await pilot.press("a")
-    await until(pilot, lambda: type(app.screen).__name__ == "VoteCommentModal")
+    await until(pilot, lambda: type(app.screen).__name__ == "NoteModal")
     await settled(pilot)
 
 

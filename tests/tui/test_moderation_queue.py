@@ -172,6 +172,32 @@ async def test_a_template_decides_with_its_note_in_one_stroke(world):
         await until(lambda: status_of(world, other.id) == "removed")
 
 
+async def test_a_written_note_is_journaled_then_carried_by_the_next_decision(world):
+    async with triaging(world) as (app, pilot, screen):
+        session = app.session
+        item = screen.current_item()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Third warning", "space", *"this week")
+        await pilot.pause(0.7)  # the journal keeps it while it is typed
+        [kept] = [d for d in session.journal.all() if d.kind == "note"]
+        assert kept.body == "Third warning this week"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "note for the next decision" in text_of(screen, "#mq-counter")
+
+        await pilot.press("X")
+        await until(lambda: status_of(world, item.id) == "removed")
+        note = db_value(
+            world,
+            "SELECT note FROM mod_log WHERE item_id = ? ORDER BY seq DESC",
+            (item.id,),
+        )
+        assert note == "Third warning this week"
+        assert [d for d in session.journal.all() if d.kind == "note"] == []
+        assert "note for the next decision" not in text_of(screen, "#mq-counter")
+
+
 async def test_undo_takes_back_a_queued_decision_without_sending_it(world):
     async with triaging(world) as (app, pilot, screen):
         item = screen.current_item()

@@ -15,11 +15,11 @@ from textual.widgets import Input, Select, Static, TextArea
 from ratel_tui.api import oracle as oracle_api
 from ratel_tui.sandbox.features import ALL_FEATURES
 from ratel_tui.sandbox.server import SandboxServer
+from ratel_tui.screens.note import NoteModal
 from ratel_tui.screens.oracle import OracleSection
 from ratel_tui.screens.profile import ProfileScreen
 from ratel_tui.screens.verification import VerificationScreen
 from ratel_tui.screens.verification_new import NewVerificationScreen
-from ratel_tui.screens.vote_comment import VoteCommentModal
 from ratel_tui.widgets.resource_table import ResourceTable
 from tests.conftest import Api, db_value
 from tests.tui.harness import Host, open_session, settle
@@ -146,7 +146,7 @@ async def approve_from_the_queue_as_chen(server: SandboxServer, wanted: str) -> 
 
         await pilot.press("a")
         await settle(app, pilot)
-        assert isinstance(app.screen, VoteCommentModal)
+        assert isinstance(app.screen, NoteModal)
         await pilot.press(*"Register entry matches", "enter")
         await settle(app, pilot)
         screen = app.screen

@@ -1,5 +1,5 @@
-"""`VoteCommentModal`: the optional one-line comment of an oracle vote, kept
-in the draft journal while it is typed."""
+"""`NoteModal`: an optional one-line note (an oracle vote's comment, a
+moderation decision's note), kept in the draft journal while it is typed."""
 
 from __future__ import annotations
 
@@ -22,19 +22,30 @@ from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean_line
 
 
-class VoteCommentModal(ModalScreen[str | None]):
-    """An optional one-line comment for a vote: enter sends (empty is fine),
-    escape cancels. The text is kept in the draft journal while typed."""
+class NoteModal(ModalScreen[str | None]):
+    """An optional one-line note: enter answers it (empty is fine), escape
+    cancels. The text is kept in the draft journal while typed."""
 
-    DEFAULT_CSS = DIALOG_CSS % "VoteCommentModal"
+    DEFAULT_CSS = DIALOG_CSS % "NoteModal"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Do not vote.", id="vote.cancel"),
     ]
 
-    def __init__(self, title: Text, draft: Draft) -> None:
+    def __init__(
+        self,
+        title: Text,
+        draft: Draft,
+        *,
+        limit: int = rules.COMMENT_LIMIT,
+        hint: str = "enter votes · escape cancels (the comment is kept)",
+        placeholder: str = "Comment (optional)",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.draft = draft
+        self.limit = limit
+        self.hint = hint
+        self.placeholder = placeholder
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -42,21 +53,26 @@ class VoteCommentModal(ModalScreen[str | None]):
             yield Static(self.title_text, classes="dialog-title")
             yield Input(
                 self.draft.body,
-                placeholder="Comment (optional)",
-                max_length=rules.COMMENT_LIMIT,
+                placeholder=self.placeholder,
+                max_length=self.limit,
                 id="vote-comment",
             )
             yield Static(
-                Text("enter votes · escape cancels (the comment is kept)"),
+                Text(self.hint),
                 classes="dialog-hint",
             )
 
     @on(Input.Changed)
     def keep_typing(self, event: Input.Changed) -> None:
         self.draft = self.draft.with_text(body=event.value)
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(0.5, self.save)
+        # Saved half a second after the first unsaved key, however fast the
+        # typing goes on: a kill loses at most that.
+        if self._timer is None:
+            self._timer = self.set_timer(0.5, self._saved_by_timer)
+
+    def _saved_by_timer(self) -> None:
+        self._timer = None
+        self.save()
 
     def save(self) -> None:
         """Keep the comment in the journal; an emptied one is forgotten."""
