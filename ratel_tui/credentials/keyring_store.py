@@ -10,10 +10,13 @@ Every call runs in a daemon thread and is given up after `TIMEOUT` seconds: a
 locked or absent Secret Service can block forever, and a daemon thread does
 not keep the process from exiting. After one timeout the keyring counts as
 unavailable for the rest of the process instead of being waited for again.
+A backend that asks for a passphrase with `getpass` inside that thread is
+stopped before it writes to the terminal (`_no_prompts`).
 """
 
 from __future__ import annotations
 
+import getpass
 import logging
 import threading
 from collections.abc import Callable
@@ -40,6 +43,31 @@ _INSECURE_MODULES = ("keyrings.alt", "keyrings.cryptfile")
 _INSECURE_CLASSES = frozenset(
     {"EncryptedKeyring", "PlaintextKeyring", "CryptFileKeyring"}
 )
+
+
+_THREAD = "ratel-keyring"
+"""The name of the threads keyring calls run in."""
+
+
+class _PromptRefused(Exception):
+    """A keyring backend asked for a passphrase on the terminal."""
+
+
+def _no_prompts(ask: Callable[..., str]) -> Callable[..., str]:
+    """`getpass.getpass`, refusing in keyring threads: a prompt there would be
+    written over the running app and read its keys."""
+
+    def guarded(*args: Any, **kwargs: Any) -> str:
+        if threading.current_thread().name == _THREAD:
+            raise _PromptRefused("the keyring asked for a passphrase on the terminal")
+        return ask(*args, **kwargs)
+
+    guarded.__wrapped__ = ask  # type: ignore[attr-defined]
+    return guarded
+
+
+if not hasattr(getpass.getpass, "__wrapped__"):
+    getpass.getpass = _no_prompts(getpass.getpass)
 
 
 class _State:
@@ -130,7 +158,7 @@ def _run(
         finally:
             done.set()
 
-    threading.Thread(target=work, name="ratel-keyring", daemon=True).start()
+    threading.Thread(target=work, name=_THREAD, daemon=True).start()
     if not done.wait(TIMEOUT):
         _State.hung = box.get("backend", "the keyring")
         raise _timeout(_State.hung, earlier=False)
@@ -199,6 +227,16 @@ def _translate(exc: Exception, name: str, secret: str | None) -> KeyringUnavaila
         return exc
     detail = _one_line(str(exc) or type(exc).__name__, secret)
     log.debug("keyring %s failed: %s: %s", name, type(exc).__name__, detail)
+    if isinstance(exc, _PromptRefused):
+        return KeyringUnavailable(
+            "insecure",
+            name,
+            f"keyring not used: {name} asks for a passphrase on the terminal",
+        )
+    if isinstance(exc, ValueError) and "MAC check failed" in detail:
+        return KeyringUnavailable(
+            "locked", name, f"keyring locked: wrong passphrase ({name})"
+        )
     if isinstance(exc, KeyringLocked | InitError):
         return KeyringUnavailable("locked", name, f"keyring locked ({name}: {detail})")
     if isinstance(exc, RuntimeError):
