@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from ratel_tui.services.session import Session
 
 
+PRUNE_EVERY_S = 5.0
+"""How often the watchers left by closed widgets are dropped (see
+`widgets.watchers`)."""
+
+
 class RatelApp(App[int]):
     """ratel-tui: Spaces, posts, deliberations and the oracle, by keyboard."""
 
@@ -72,6 +77,7 @@ class RatelApp(App[int]):
         from ratel_tui.boot import Boot
 
         Boot(self).begin()
+        self.set_interval(PRUNE_EVERY_S, self._prune_watchers)
 
     # Navigation (what screens ask of the app: screens.base.Navigator)
 
@@ -212,6 +218,17 @@ class RatelApp(App[int]):
         for screen in self.screen_stack:
             for bar in screen.query(StatusBar):
                 bar.info = replace(info, hint=bar.info.hint if hint is None else hint)
+
+    def _prune_watchers(self) -> None:
+        from textual.widgets import Footer
+
+        from ratel_tui.widgets.watchers import prune_closed_watchers
+
+        prune_closed_watchers(self)
+        for screen in self.screen_stack:
+            prune_closed_watchers(screen)
+            for footer in screen.query(Footer):
+                prune_closed_watchers(footer)
 
     def watch_theme(self, theme: str) -> None:
         if self.session is not None:

@@ -132,6 +132,15 @@ class PtyRun:
             self._fail("the process did not exit")
         return self.exited_at
 
+    def drain(self, seconds: float) -> None:
+        """Read the terminal's output for `seconds`, as a terminal would: a
+        program whose output nobody reads blocks on its next write."""
+        deadline = time.perf_counter() + seconds
+        while (left := deadline - time.perf_counter()) > 0:
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready and not self._read():
+                return
+
     def send(self, keys: str) -> float:
         """Write `keys` to the terminal; the perf_counter time it was written."""
         os.write(self.master, keys.encode())

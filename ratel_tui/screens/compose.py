@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -347,6 +347,8 @@ class ComposeScreen(Screen[OutboxItem | None]):
 
     def action_editor(self) -> None:
         """Hand the text to $EDITOR (VISUAL, EDITOR, else vi) and take it back."""
+        from ratel_tui.credentials.model import child_environment
+
         self._save(editing=True)
         area = self.query_one("#compose-body", TextArea)
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
@@ -357,8 +359,16 @@ class ComposeScreen(Screen[OutboxItem | None]):
             try:
                 with self.app.suspend():
                     finished = subprocess.run(
-                        [*shlex.split(command), name], check=False
+                        [*shlex.split(command), name],
+                        check=False,
+                        env=child_environment(),  # never the key
                     )
+            except SuspendNotSupported:
+                self.notify(
+                    "The editor needs a real terminal; the text is unchanged.",
+                    severity="warning",
+                )
+                return
             except (OSError, ValueError) as exc:
                 self.notify(
                     f"Cannot run the editor {command!r}: {exc}",

@@ -80,6 +80,10 @@ def lane_of(action: str, payload: dict[str, Any]) -> str:
     return f"{field_name}:{payload[field_name]}"
 
 
+REPLAY_WINDOW_S = 23 * 3600.0
+"""How long after a write was first tried a resend is still answered by the
+server's replay (the contract keeps keys 24 h; an hour to spare)."""
+
 AUTH_WAIT_S = 60.0
 """How long an item waits after the server refused the key."""
 
@@ -390,6 +394,14 @@ class Sender:
         send = ACTIONS.get(item.action)
         if send is None:
             reason = f"This version of ratel-tui cannot send a {item.action!r} write"
+            await asyncio.to_thread(self.outbox.mark_refused, item.seq, reason)
+            return Outcome(item, "refused", reason=reason)
+        if item.attempts > 1 and time.time() - item.created_at > REPLAY_WINDOW_S:
+            reason = (
+                "Held back: first tried over a day ago, longer than the server "
+                "remembers its Idempotency-Key, so a resend could make it twice. "
+                "Check whether it arrived, then retry or discard it in the Outbox"
+            )
             await asyncio.to_thread(self.outbox.mark_refused, item.seq, reason)
             return Outcome(item, "refused", reason=reason)
         started = time.monotonic()

@@ -181,8 +181,15 @@ class Outbox:
 
     def retry_now(self, seq: int) -> None:
         """Send a pending or refused item at the next pass; a refused item's
-        draft is queued with it again."""
+        draft is queued with it again. A refused item retried by hand counts
+        as written now (the user has checked it), so the sender's hold on
+        writes older than the server's replay window lets it go."""
         with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET created_at = ?, attempts = 0 WHERE seq = ?"
+                " AND state = 'refused'",
+                (time.time(), seq),
+            )
             conn.execute(
                 "UPDATE drafts SET state = 'queued', problem = NULL, editor = NULL"
                 " WHERE id = (SELECT draft_id FROM outbox WHERE seq = ?"

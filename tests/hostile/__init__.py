@@ -174,8 +174,9 @@ SQLite cache and outbox
     store/test_cache.py::test_an_unreadable_file_is_moved_aside (named
     NAME.unreadable-TIME; the app says so in a notice at start).
 40. Older than the idempotency window: hostile/test_http.py::
-    test_a_write_older_than_the_idempotency_window_is_not_sent_blindly is a
-    strict xfail: NOT MET, the outbox sends an old write unchecked.
+    test_a_write_tried_before_the_replay_window_is_held_back_until_checked
+    (a write first tried over 23 h ago is held back with the reason until
+    the user retries it by hand; one never tried still goes out).
 41. Offline start: hostile/test_offline.py::
     test_an_offline_start_reads_the_cache_queues_posts_and_sends_them_in_order;
     tui/test_app.py::test_offline_start_reads_the_cache_and_says_so;

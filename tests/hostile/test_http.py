@@ -89,26 +89,33 @@ async def test_a_key_revoked_mid_session_pauses_the_outbox_without_a_retry_storm
     assert TOKEN not in " ".join(str(i.last_error) for i in outbox.items())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenario 40: the outbox does not look at a write's age; a row older "
-    "than the server's idempotency window (24 h) is sent again unchecked "
-    "(ratel_tui/services/sender.py, ratel_tui/store/outbox.py)",
-)
-async def test_a_write_older_than_the_idempotency_window_is_not_sent_blindly(
+async def test_a_write_tried_before_the_replay_window_is_held_back_until_checked(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     store = LocalStore(tmp_path / "local.db")
     outbox = Outbox(store)
-    text = f"Queued two days ago {time.time_ns()}"
-    item = outbox.add("create_post", {"content": text})
+    tried = f"Tried two days ago {time.time_ns()}"
+    never = f"Written offline two days ago {time.time_ns()}"
+    old = outbox.add("create_post", {"content": tried}, lane="a")
+    fresh = outbox.add("create_post", {"content": never}, lane="b")
     with store.transaction() as conn:
         conn.execute(
-            "UPDATE outbox SET created_at = ? WHERE seq = ?",
-            (time.time() - 48 * 3600, item.seq),
+            "UPDATE outbox SET created_at = ? WHERE seq IN (?, ?)",
+            (time.time() - 48 * 3600, old.seq, fresh.seq),
         )
+        conn.execute("UPDATE outbox SET attempts = 3 WHERE seq = ?", (old.seq,))
     async with ApiClient(sandbox.url, sandbox.key_for("gus")) as client:
         await Sender(outbox, client).flush()
 
-    assert posts_with(sandbox, text) == 0
-    assert outbox.get(item.seq).state != "sent"
+        # The one that may have reached the server is not sent blindly ...
+        assert posts_with(sandbox, tried) == 0
+        held = outbox.get(old.seq)
+        assert held is not None and held.state == "refused"
+        assert "a day ago" in (held.last_error or "")
+        # ... the one never tried could not have, and goes out.
+        assert posts_with(sandbox, never) == 1
+        # Checked and retried by hand, it is sent (once).
+        outbox.retry_now(old.seq)
+        await Sender(outbox, client).flush()
+    assert posts_with(sandbox, tried) == 1
+    assert outbox.get(old.seq).state == "sent"

@@ -62,7 +62,7 @@ def test_a_post_typed_when_the_app_is_killed_is_offered_back_whole(tmp_path):
         for word in WORDS:
             text += word + " "
             typed_at.append((run.send(word + " "), text))
-            time.sleep(0.08)
+            run.drain(0.08)
         os.killpg(run.proc.pid, signal.SIGKILL)
         killed_at = time.perf_counter()
         run.wait_exit()
@@ -92,3 +92,33 @@ def test_a_post_typed_when_the_app_is_killed_is_offered_back_whole(tmp_path):
     journal = journal_of(home)
     assert [d.body.rstrip() for d in journal.all()] == [body.rstrip()]
     assert journal.interrupted() == []
+
+
+def test_the_editor_gets_the_text_and_never_the_key(tmp_path):
+    home = tmp_path / "home"
+    editor = tmp_path / "editor.sh"
+    # An "editor" that appends to the text what it can see of the key.
+    editor.write_text('#!/bin/sh\necho "edited key=${RATEL_API_KEY:-none}" >> "$1"\n')
+    editor.chmod(0o700)
+    secret = "ratel_sk_test_" + "k" * 24
+    env = child_env(home, VISUAL=str(editor), RATEL_API_KEY=secret)
+    with spawned([RATEL_TUI, "--sandbox"], env, size=(100, 30), timeout=40) as run:
+        run.wait_for("online")
+        run.send("w")
+        run.wait_for("New post")
+        run.send("Before the editor")
+        run.wait_for("Before the editor")
+        run.drain(0.3)
+        run.send("\x05")  # ctrl+e
+        run.wait_for("edited key=none")
+        run.drain(0.7)  # the journal's save
+        run.send("\x1b")
+        run.wait_for("Kept in Drafts")
+        run.drain(0.3)  # a lone escape, not the start of alt+q
+        run.send("q")
+        run.wait_exit()
+        assert secret not in run.output
+
+    [draft] = journal_of(home).all()
+    assert draft.body.startswith("Before the editor")
+    assert "edited key=none" in draft.body

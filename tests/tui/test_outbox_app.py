@@ -142,3 +142,22 @@ async def test_the_outbox_screen_takes_a_waiting_post_back_to_edit_or_discard(
             "First thoughts, to be edited",
             "Second thoughts, to be dropped",
         ]
+
+
+async def test_the_editor_key_without_a_real_terminal_says_so_and_keeps_the_text(
+    sandbox, monkeypatch
+):
+    monkeypatch.setenv("RATEL_API_URL", sandbox.url)
+    monkeypatch.setenv("RATEL_API_KEY", sandbox.key_for("ada"))
+    monkeypatch.setenv("VISUAL", "true")
+    app = RatelApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.main is not None and status(app).info.online)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        app.screen.query_one("#compose-body", TextArea).insert("Draft")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+        assert app.screen.query_one("#compose-body", TextArea).text == "Draft"
+        assert any("real terminal" in n.message for n in app._notifications)
