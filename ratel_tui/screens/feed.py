@@ -122,11 +122,6 @@ class FeedSection(Widget):
             self._header(feed, "")
             return
         feed_list.empty_text = "No posts here yet."
-        feed_list.set_items(page.items)
-        self._next = page.next
-        where = await asyncio.to_thread(session.cache.position, feed.key)
-        if where is not None:
-            feed_list.select_id(where)
         note = ""
         if page.cached:
             import time
@@ -134,7 +129,13 @@ class FeedSection(Widget):
             from ratel_tui.widgets.age import age
 
             note = f"offline: saved {age(page.fetched_at, time.time())} ago"
+        # The posts and what they are (fresh or saved) appear in one frame.
+        feed_list.set_items(page.items)
         self._header(feed, note)
+        self._next = page.next
+        where = await asyncio.to_thread(session.cache.position, feed.key)
+        if where is not None:
+            feed_list.select_id(where)
         if not session.space_names:
             feed_list.space_names = await session.load_space_names()
             feed_list.refresh()

@@ -6,6 +6,7 @@ for the feed. The Moderation section is listed only for moderators.
 
 from __future__ import annotations
 
+import asyncio
 from importlib import import_module
 
 from rich.text import Text
@@ -50,6 +51,8 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.sections = sections
         self.current = ""
+        self._ready = asyncio.Event()
+        """Set once composed and mounted: `show` may be asked before that."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="sections-bar")
@@ -57,10 +60,15 @@ class MainScreen(Screen[None]):
         yield StatusBar()
         yield Footer()
 
+    def on_mount(self) -> None:
+        self._ready.set()
+
     async def show(self, section: str) -> Widget | None:
         """Switch to `section`, mounting it the first time; the section widget."""
         if section not in self.sections:
             return None
+        # A start retried quickly can ask before the frame is composed.
+        await asyncio.wait_for(self._ready.wait(), timeout=10)
         switcher = self.query_one(ContentSwitcher)
         widget_id = f"section-{section}"
         found = switcher.query(f"#{widget_id}")

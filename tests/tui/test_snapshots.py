@@ -6,7 +6,6 @@ at the report and run `pytest tests/tui/test_snapshots.py --snapshot-update`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,28 +15,6 @@ from tests.tui import snapshot_world as world
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 """The two terminal sizes every screen must work at."""
-
-
-@pytest.fixture(scope="module")
-def frozen_sandbox(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[SandboxServer]:
-    """One sandbox for the module, seeded at `world.ANCHOR`, with both clocks
-    pinned there for as long as the module's tests run: ages, deliberation
-    phases and the analytics window then read the same on any day."""
-    with world.frozen_clocks():
-        server = world.start_frozen_sandbox(
-            tmp_path_factory.mktemp("frozen") / "world.db"
-        )
-        yield server
-        server.stop()
-
-
-@pytest.fixture
-def as_ada(frozen_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Start the app signed in as ada through the environment."""
-    monkeypatch.setenv("RATEL_API_URL", frozen_sandbox.url)
-    monkeypatch.setenv("RATEL_API_KEY", frozen_sandbox.key_for("ada"))
 
 
 class TestSignedIn:
