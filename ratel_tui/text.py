@@ -50,6 +50,20 @@ def clean(
     max_lines: int = 5_000,
 ) -> str:
     """`text` made safe to show: see the module docstring."""
+    # Cleaning never maps one character to more than four (a tab) and never
+    # looks ahead, so a cut result needs only a prefix of a long text: clean
+    # growing prefixes until the limits are reached (a megabyte post costs
+    # what its first 100,000 characters cost).
+    size = max_chars + 2
+    while size < len(text):
+        done = _clean_all(text[:size], single_line)[:-1]  # the last may pair on
+        if len(done) > max_chars or done.count("\n") >= max_lines:
+            return _limit(done, max_chars, max_lines)
+        size *= 2
+    return _limit(_clean_all(text, single_line), max_chars, max_lines)
+
+
+def _clean_all(text: str, single_line: bool) -> str:
     text = _SURROGATE.sub("\ufffd", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _BIDI.sub("", text)
@@ -57,8 +71,7 @@ def clean(
     text = text.replace("\t", "    ")
     if single_line:
         text = text.replace("\n", " ").replace("\u200d", "")
-    text = _CONTROL.sub(_visible, text)
-    return _limit(text, max_chars, max_lines)
+    return _CONTROL.sub(_visible, text)
 
 
 def clean_line(text: str, *, max_chars: int = 500) -> str:

@@ -37,6 +37,7 @@ from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean, clean_line
 from ratel_tui.widgets.age import age
 from ratel_tui.widgets.comment_tree import CommentThread, CommentTree
+from ratel_tui.widgets.paged_text import PagedText
 from ratel_tui.widgets.safe_text import plain, plain_line
 
 T = TypeVar("T")
@@ -110,6 +111,8 @@ class PostScreen(Screen[None]):
         Binding("u", "author", "Author", tooltip="Open the profile of the author of the post or comment.", id="post.author"),
         Binding("c", "focus_thread", "Comments", show=False, id="post.comments"),
         Binding("R", "reload", "Reload", show=False, id="post.reload"),
+        Binding("right_square_bracket", "turn_page(1)", "Next page", tooltip="The next page of a long post.", id="post.next_page"),
+        Binding("left_square_bracket", "turn_page(-1)", "Previous page", tooltip="The page before, in a long post.", id="post.previous_page"),
     ]  # fmt: skip
 
     def __init__(self, post_id: str) -> None:
@@ -127,7 +130,7 @@ class PostScreen(Screen[None]):
         with Vertical(id="post-main"):
             with PostBody(id="post-body"):
                 yield Static(id="post-title", classes="hidden")
-                yield Static(id="post-text")
+                yield PagedText(id="post-text")
                 yield Static(id="post-media", classes="hidden")
                 yield Static(id="post-counts")
             yield CommentThread(me=self._my_id(), id="post-thread")
@@ -208,7 +211,8 @@ class PostScreen(Screen[None]):
             text = Text("[removed by the moderators] ", style="italic").append_text(
                 text
             )
-        self.query_one("#post-text", Static).update(text)
+        self.query_one(PagedText).show(text)
+        self.refresh_bindings()
         media = self.query_one("#post-media", Static)
         media.update(self._media_text(post))
         media.set_class(not post.media, "hidden")
@@ -286,8 +290,23 @@ class PostScreen(Screen[None]):
 
     # Actions
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "turn_page":
+            body = self.query_one(PagedText)
+            if not body.paged:
+                return False
+            last = len(body.pages) - 1
+            return None if body.page == (last if parameters == (1,) else 0) else True
+        return True
+
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_turn_page(self, step: int) -> None:
+        body = self.query_one(PagedText)
+        if body.next_page() if step > 0 else body.previous_page():
+            self.query_one(PostBody).scroll_home(animate=False)
+            self.refresh_bindings()
 
     def action_focus_thread(self) -> None:
         self.query_one(CommentTree).focus()

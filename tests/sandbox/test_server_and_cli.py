@@ -12,7 +12,6 @@ import signal
 import socket
 import sqlite3
 import stat
-import statistics
 import subprocess
 import sys
 import threading
@@ -416,11 +415,9 @@ def test_an_out_of_range_option_is_a_usage_error_exit_2(
 
 
 @pytest.mark.parametrize("args", [["--help"], ["sandbox", "--help"], ["--version"]])
-def test_help_and_version_exit_0_fast(cli_env, args):
-    started = time.monotonic()
+def test_help_and_version_exit_0_without_starting_anything(cli_env, args):
     result = run_cli(args, cli_env)
     assert result.returncode == 0
-    assert time.monotonic() - started < 3
     assert result.stderr == ""
     if args == ["sandbox", "--help"]:
         for option in (
@@ -472,20 +469,18 @@ def test_a_port_in_use_is_a_one_line_error_exit_1(cli_env, tmp_path):
 # --- the in-process server ------------------------------------------------------------
 
 
-def test_answers_on_a_kept_alive_connection_are_not_held_back_by_nagle(sandbox):
+def test_accepted_connections_send_without_waiting_for_nagle():
     # Headers and body go out in two writes; without TCP_NODELAY on the accepted
-    # socket the body waits for the client's delayed ACK (~40 ms per request).
-    with httpx.Client(
-        base_url=sandbox.url,
-        headers={"Authorization": f"Bearer {sandbox.key_for('ada')}"},
-    ) as client:
-        client.get("/users/me")
-        times = []
-        for _ in range(20):
-            started = time.perf_counter()
-            assert client.get("/users/me").status_code == 200
-            times.append((time.perf_counter() - started) * 1000)
-    assert statistics.median(times) < 20, f"median {statistics.median(times):.1f} ms"
+    # socket the body waits for the client's delayed ACK (~40 ms per request on
+    # a kept-alive connection: tests/bench/test_bench_sandbox.py measures it).
+    from ratel_tui.sandbox.server import bind
+
+    listening = bind("127.0.0.1", 0)
+    listening.setblocking(True)
+    with listening, socket.create_connection(listening.getsockname()) as _client:
+        accepted, _ = listening.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
 
 
 def test_an_in_process_sandbox_stops_and_closes_its_database(tmp_path):

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
 import re
-from pathlib import Path
-
-import pytest
 
 from ratel_tui.text import clean, clean_line
-
-HOSTILE = (
-    Path(__file__).resolve().parents[2].parent / "shared/research/hostile-inputs.json"
-)
+from tests.hostile.inputs import HOSTILE_FILE
 
 ESCAPE_BYTES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def hostile_inputs() -> list[str]:
     """Every sample string built as the file describes (prefix + input*repeat …)."""
-    if not HOSTILE.exists():
-        pytest.skip("the shared hostile-inputs sample is not beside the checkout")
     built = []
-    for case in json.loads(HOSTILE.read_text(encoding="utf-8")):
+    for case in json.loads(HOSTILE_FILE.read_text(encoding="utf-8")):
         if case.get("category") == "http_body":
             continue
         text = (
@@ -79,3 +72,21 @@ def test_markup_is_left_as_literal_text():
 def test_long_text_is_cut_with_a_marker():
     assert clean("x" * 20, max_chars=5) == "xxxxx…"
     assert clean("a\n" * 10, max_lines=3) == "a\na\na\n…"
+
+
+def test_a_long_text_cleaned_by_its_prefix_is_what_cleaning_it_whole_gives():
+    # clean() cleans only as much of a long text as its limits can show; the
+    # answer must be the one that cleaning all of it, then cutting, gives.
+    from ratel_tui.text import _clean_all, _limit
+
+    pieces = ["a", " ", "\n", "\r", "\r\n", "\t", "\x1b", "\u200b", "\u202e"]
+    pieces += ["\ud800", "\u2028", "\x85", "\u200d", "\x9b", "é"]
+    rng = random.Random(16)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))
+        chars, lines = rng.randint(0, 40), rng.randint(0, 12)
+        single = rng.random() < 0.3
+        whole = _limit(_clean_all(text, single), chars, lines)
+        assert clean(text, single_line=single, max_chars=chars, max_lines=lines) == (
+            whole
+        ), (text, chars, lines, single)

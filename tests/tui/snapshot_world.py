@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import DataTable
 
 from ratel_tui.app import RatelApp
 from ratel_tui.sandbox.server import SandboxServer
@@ -115,6 +116,15 @@ async def until(pilot: Any, condition: Callable[[], Any], timeout: float = 15) -
         await pilot.pause(0.05)
 
 
+def measured(table: DataTable[Any]) -> bool:
+    """Whether a table has sized its columns to the rows added last.
+
+    A DataTable measures new rows when its message queue runs dry; on a busy
+    machine a screenshot could otherwise catch columns as wide as their labels.
+    """
+    return not table._require_update_dimensions and not table._updated_cells
+
+
 async def settled(pilot: Any) -> None:
     """Wait until no worker runs and the screen has drawn its last change.
 
@@ -126,7 +136,7 @@ async def settled(pilot: Any) -> None:
     def idle() -> bool:
         return all(
             w.is_finished for w in app.workers if w.group not in ("boot", "outbox")
-        )
+        ) and all(measured(table) for table in app.screen.query(DataTable))
 
     await until(pilot, idle)
     await pilot.pause(0.1)

@@ -3,6 +3,8 @@ text, offline reading and failures."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,9 @@ from ratel_tui.screens.dialogs import (
     link_prompt,
 )
 from ratel_tui.screens.post import PostScreen, post_link
+from ratel_tui.text import ELLIPSIS
 from ratel_tui.widgets.comment_tree import CommentTree
+from ratel_tui.widgets.paged_text import PagedText
 from tests.conftest import Api, db_value
 from tests.tui.harness import Host, open_session, settle
 
@@ -381,6 +385,40 @@ class TestSafety:
                 assert "\x1b" not in text and "\x07" not in text
                 label = tree_of(app).node_of(comment["id"]).label.plain
                 assert "[@click=app.quit]x[/]" in label and "\x1b" not in label
+
+    async def test_a_post_longer_than_the_contract_allows_is_read_in_pages(
+        self, sandbox: SandboxServer
+    ) -> None:
+        # The contract caps posts at 5,000 characters; a server that does not
+        # is played by writing 8,000 lines into the sandbox's database.
+        bruno = Api(sandbox, "bruno")
+        post = bruno.data("POST", "/posts", json={"content": "soon long"})
+        lines = "".join(f"line {n}\n" for n in range(1, 8_001))
+        with contextlib.closing(sqlite3.connect(sandbox.config.db_path)) as conn:
+            conn.execute(
+                "UPDATE posts SET content = ? WHERE id = ?", (lines, post["id"])
+            )
+            conn.commit()
+        async with open_session(sandbox, "ada") as session:
+            app = Host(session, lambda: PostScreen(post["id"]))
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(app, pilot)
+                body = app.screen.query_one(PagedText)
+                # 5,000 lines are kept (the cut is marked), 300 to a page.
+                assert len(body.pages) == 17
+                assert "Page 1 of 17 · ] next page" in screen_text(app)
+                assert body.pages[0].plain.startswith("line 1\nline 2\n")
+                await pilot.press("left_square_bracket")
+                assert body.page == 0
+                await pilot.press(*["right_square_bracket"] * 20)
+                await settle(app, pilot)
+                assert body.page == 16
+                assert body.pages[16].plain.endswith("line 5000\n" + ELLIPSIS)
+                assert "Page 17 of 17 · [ previous" in screen_text(app)
+                await pilot.press("left_square_bracket")
+                await settle(app, pilot)
+                assert body.page == 15
+                assert body.pages[15].plain.startswith("line 4501\n")
 
     async def test_offline_reopen_shows_the_saved_copy(
         self, make_sandbox: Callable[..., SandboxServer], tmp_path: Path
