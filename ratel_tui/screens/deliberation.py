@@ -36,6 +36,7 @@ from ratel_tui.widgets import age
 from ratel_tui.widgets.comment_tree import CommentThread
 from ratel_tui.widgets.results_view import ResultsView
 from ratel_tui.widgets.safe_text import plain, plain_line
+from ratel_tui.widgets.status_bar import StatusBar
 from ratel_tui.widgets.survey_form import SurveyForm, survey_note
 
 NEXT_PHASE = dict(zip(surveys.PHASES, surveys.PHASES[1:], strict=False))
@@ -121,6 +122,7 @@ class DeliberationScreen(Screen[None]):
                 VerticalScroll(id="results-scroll"),
             ):
                 yield ResultsView(id="results-view")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -21,6 +21,7 @@ from ratel_tui.services import surveys
 from ratel_tui.services.surveys import QuestionInput
 from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean_line
+from ratel_tui.widgets.status_bar import StatusBar
 
 TYPE_CHOICES = [(surveys.TYPE_NAMES[t], t) for t in surveys.QUESTION_TYPES]
 """The question types a builder row offers, by their names on screen."""
@@ -166,6 +167,7 @@ class DeliberationNewScreen(Screen[str | None]):
             )
             yield Vertical(QuestionRow(1), id="new-questions")
         yield Static("ctrl+n adds a question · ctrl+s creates", id="new-problems")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

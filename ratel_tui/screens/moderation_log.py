@@ -14,6 +14,7 @@ from textual.widgets import Footer
 from ratel_tui.services import moderation as mod
 from ratel_tui.widgets.resource_table import Column, ResourceTable
 from ratel_tui.widgets.safe_text import plain_line
+from ratel_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from ratel_tui.screens.moderation_queue import ModerationQueueScreen
@@ -64,6 +65,7 @@ class ModerationLogScreen(Screen[None]):
         yield ResourceTable[Any](
             columns, lambda d: str(d.number), title="Decisions this session", id="log"
         )
+        yield StatusBar()
         yield Footer()
 
     @property

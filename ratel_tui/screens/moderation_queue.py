@@ -33,6 +33,7 @@ from ratel_tui.store.audit import AuditLog, audit_path
 from ratel_tui.store.journal import Draft, new_draft
 from ratel_tui.store.local import StoreError
 from ratel_tui.widgets.safe_text import plain_line
+from ratel_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from ratel_tui.services.sender import Outcome
@@ -102,6 +103,7 @@ class ModerationQueueScreen(Screen[None]):
         yield Input(
             placeholder="text or @author (enter keeps, escape clears)", id="mq-filter"
         )
+        yield StatusBar()
         yield Footer()
 
     # Life

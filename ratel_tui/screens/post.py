@@ -39,6 +39,7 @@ from ratel_tui.widgets.age import age
 from ratel_tui.widgets.comment_tree import CommentThread, CommentTree
 from ratel_tui.widgets.paged_text import PagedText
 from ratel_tui.widgets.safe_text import plain, plain_line
+from ratel_tui.widgets.status_bar import StatusBar
 
 T = TypeVar("T")
 
@@ -134,6 +135,7 @@ class PostScreen(Screen[None]):
                 yield Static(id="post-media", classes="hidden")
                 yield Static(id="post-counts")
             yield CommentThread(me=self._my_id(), id="post-thread")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

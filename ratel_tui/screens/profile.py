@@ -29,6 +29,7 @@ from ratel_tui.text import clean_line
 from ratel_tui.widgets.feed_list import FeedList
 from ratel_tui.widgets.resource_table import Column, ResourceTable
 from ratel_tui.widgets.safe_text import plain, plain_line
+from ratel_tui.widgets.status_bar import StatusBar
 
 RECENT_POSTS = 30
 """How many of the person's newest posts the Posts tab shows."""
@@ -244,6 +245,7 @@ class ProfileScreen(Screen[None]):
                 yield ResourceTable[Attestation](
                     ATTESTATION_COLUMNS, lambda a: a.id, title="Attestations"
                 )
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -34,6 +34,7 @@ from ratel_tui.widgets.chart import Chart, number
 from ratel_tui.widgets.feed_list import FeedList
 from ratel_tui.widgets.resource_table import Column, ResourceTable
 from ratel_tui.widgets.safe_text import plain, plain_line
+from ratel_tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from ratel_tui.api.models import TimelinePoint
@@ -215,6 +216,7 @@ class SpaceScreen(Screen[None]):
                 yield Static("", id="analytics-note", classes="tab-note")
                 yield Chart(METRICS[0][1])
                 yield Static("", id="analytics-totals")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -34,6 +34,7 @@ from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean_line
 from ratel_tui.widgets.age import age, now
 from ratel_tui.widgets.safe_text import plain, plain_line
+from ratel_tui.widgets.status_bar import StatusBar
 
 
 class VerificationScreen(Screen[None]):
@@ -83,6 +84,7 @@ class VerificationScreen(Screen[None]):
             yield Static(Text(""), id="v-request")
             yield Static(Text(""), id="v-requester")
         yield Static(Text(""), id="v-status")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from ratel_tui.store.journal import Draft, new_draft
 from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean_line
 from ratel_tui.widgets.age import now
+from ratel_tui.widgets.status_bar import StatusBar
 
 DRAFT_TARGET = {"form": "new_verification"}
 """The journal target of the one form being written."""
@@ -119,6 +120,7 @@ class NewVerificationScreen(Screen[str | None]):
             yield TextArea(self.draft.body, soft_wrap=True, id="vn-description")
         yield Static(Text("Counting today's requests…"), id="vn-limit")
         yield Static(Text(""), id="vn-problems")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

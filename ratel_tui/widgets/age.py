@@ -32,8 +32,12 @@ def now() -> float:
     return time.time() if FROZEN_AT is None else FROZEN_AT
 
 
-def age(moment: float, now: float) -> str:
-    """How long ago `moment` was (both epoch seconds), in at most 11 columns."""
+def age(moment: float, now: float, *, brief: bool = False) -> str:
+    """How long ago `moment` was (both epoch seconds), in at most 11 columns.
+
+    `brief` keeps it to 8 for the feed's row: a date over 330 days old shows
+    its month and year ("Mar 2022") rather than its day.
+    """
     seconds = now - moment
     if seconds < 60:
         return "now"
@@ -44,7 +48,12 @@ def age(moment: float, now: float) -> str:
     if seconds < 7 * 86400:
         return f"{int(seconds // 86400)}d"
     then = time.gmtime(moment)
-    label = f"{_MONTHS[then.tm_mon - 1]} {then.tm_mday}"
+    month = _MONTHS[then.tm_mon - 1]
+    if brief:
+        if seconds < 330 * 86400:
+            return f"{month} {then.tm_mday}"
+        return f"{month} {then.tm_year}"
+    label = f"{month} {then.tm_mday}"
     if then.tm_year != time.gmtime(now).tm_year:
         label += f" {then.tm_year}"
     return label

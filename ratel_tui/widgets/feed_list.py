@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from typing import Any, ClassVar, overload
 
 from rich.style import Style
@@ -26,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ratel_tui.store.feed import FeedItem
+from ratel_tui.widgets.age import age as age_of
 
 ROWS = 4
 """Screen rows per post: a header, two lines of text and a blank separator."""
@@ -38,27 +38,6 @@ WIDE = 100
 
 GUTTER = 2
 """Columns left of each post; the cursor's post shows "▌" there."""
-
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
-"""Month names for old posts, fixed so the locale cannot change the width."""
-
-
-def age_text(created: float, now: float) -> str:
-    """How long ago `created` was, as briefly as a feed needs: "5m", "Mar 4"."""
-    seconds = now - created
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    if seconds < 7 * 86400:
-        return f"{int(seconds // 86400)}d"
-
-    when = datetime.fromtimestamp(created)
-    if seconds < 330 * 86400:
-        return f"{MONTHS[when.month - 1]} {when.day}"
-    return f"{MONTHS[when.month - 1]} {when.year}"
 
 
 def count_text(count: int) -> str:
@@ -622,7 +601,7 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         # cached rows; `update` and theme changes clear the cache.
         item = self._shown[index]
         selected = index == self.cursor
-        age = age_text(item.created, self._now)
+        age = age_of(item.created, self._now, brief=True)
         key = (item.id, width, selected, selected and self.has_focus, age)
         strips = self._strips.get(key)
         if strips is None:

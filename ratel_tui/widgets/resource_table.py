@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,6 +22,12 @@ from ratel_tui.api.errors import ApiError, UnsupportedError
 from ratel_tui.screens.base import error_line
 
 T = TypeVar("T")
+
+
+def _width(text: Text) -> int:
+    """The cells the longest line of `text` takes."""
+    return max((cell_len(line) for line in text.plain.split("\n")), default=0)
+
 
 Cell = Callable[[Any], Text]
 """Renders one record into one cell (server text through `plain_line`)."""
@@ -97,6 +104,7 @@ class ResourceTable(Vertical, Generic[T]):
         self.records: list[T] = []
         self.filter_text = ""
         self._shown: tuple[Column, ...] = ()
+        self._widths: tuple[int, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.title_text), classes="rt-title")
@@ -152,20 +160,31 @@ class ResourceTable(Vertical, Generic[T]):
         return " ".join(c.cell(record).plain for c in self.columns).casefold()
 
     def _fill(self, rebuild: bool = False) -> None:
+        # Columns get the width of their widest cell here rather than from the
+        # DataTable's sizing, which measures new rows only once the table is
+        # idle: a busy run's screenshot caught columns as wide as their labels.
         table = self.table
         current = self.current()
         shown = self._columns_for(self.size.width)
-        if rebuild or shown != self._shown:
+        records = self.visible()
+        cells = [[column.cell(record) for column in shown] for record in records]
+        widths = tuple(
+            column.width
+            if column.width is not None
+            else max([cell_len(column.label), *(_width(row[i]) for row in cells)])
+            for i, column in enumerate(shown)
+        )
+        if rebuild or shown != self._shown or widths != self._widths:
             table.clear(columns=True)
-            for column in shown:
-                table.add_column(column.label, width=column.width)
-            self._shown = shown
+            for column, width in zip(shown, widths, strict=True):
+                table.add_column(column.label, width=width)
+            self._shown, self._widths = shown, widths
         else:
             table.clear()
-        for record in self.visible():
-            table.add_row(*(c.cell(record) for c in shown), key=self.key_of(record))
+        for record, row in zip(records, cells, strict=True):
+            table.add_row(*row, key=self.key_of(record))
         kept = current is not None and self.key_of(current) in {
-            self.key_of(r) for r in self.visible()
+            self.key_of(r) for r in records
         }
         if kept and current is not None:
             table.move_cursor(row=table.get_row_index(self.key_of(current)))

@@ -37,6 +37,10 @@ class StatusInfo:
 class StatusBar(Widget):
     """One line at the bottom of the frame."""
 
+    DEFAULT_CSS = """
+    StatusBar { height: 1; padding: 0 1; }
+    """
+
     info: reactive[StatusInfo] = reactive(StatusInfo, layout=False)
 
     def on_mount(self) -> None:

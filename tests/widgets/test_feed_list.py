@@ -7,7 +7,8 @@ from textual import on
 from textual.app import App, ComposeResult
 
 from ratel_tui.store.feed import FeedItem
-from ratel_tui.widgets.feed_list import ROWS, FeedList, age_text, count_text
+from ratel_tui.widgets.age import age
+from ratel_tui.widgets.feed_list import ROWS, FeedList, count_text
 
 NOW = 1_700_000_000.0
 """The frozen clock of every test app (2023-11-14, mid-morning UTC)."""
@@ -383,14 +384,14 @@ async def test_the_header_fits_80_columns_and_labels_counts_at_200() -> None:
             assert "Author 1  @user1 · Ferrets · 1m" in header
 
 
-def test_ages_are_short() -> None:
-    assert age_text(NOW - 30, NOW) == "now"
-    assert age_text(NOW - 300, NOW) == "5m"
-    assert age_text(NOW - 3 * 3600, NOW) == "3h"
-    assert age_text(NOW - 2 * 86400, NOW) == "2d"
+def test_ages_in_the_feed_are_brief() -> None:
+    assert age(NOW - 30, NOW, brief=True) == "now"
+    assert age(NOW - 300, NOW, brief=True) == "5m"
+    assert age(NOW - 3 * 3600, NOW, brief=True) == "3h"
+    assert age(NOW - 2 * 86400, NOW, brief=True) == "2d"
     march = 1_677_931_200.0  # 2023-03-04 12:00 UTC
-    assert age_text(march, NOW) == "Mar 4"
-    assert age_text(march - 365 * 86400, NOW) == "Mar 2022"
+    assert age(march, NOW, brief=True) == "Mar 4"
+    assert age(march - 365 * 86400, NOW, brief=True) == "Mar 2022"
 
 
 def test_counts_are_short() -> None:
