@@ -222,8 +222,12 @@ class RatelApp(App[int]):
     def _prune_watchers(self) -> None:
         from textual.widgets import Footer
 
-        from ratel_tui.widgets.watchers import prune_closed_watchers
+        from ratel_tui.widgets.watchers import (
+            forget_closed_style_caches,
+            prune_closed_watchers,
+        )
 
+        forget_closed_style_caches()
         prune_closed_watchers(self)
         for screen in self.screen_stack:
             prune_closed_watchers(screen)
