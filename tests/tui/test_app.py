@@ -56,6 +56,23 @@ async def test_environment_key_opens_the_feed_with_posts(signed_in_env):
         assert bar.info.rate_limit
 
 
+async def test_an_unreadable_drafts_file_is_moved_aside_with_a_notice(signed_in_env):
+    from ratel_tui import paths
+
+    damaged = paths.data_dir() / "local-default.db"
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    app = RatelApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(feed_of(app).items) >= 20)
+        await until(pilot, lambda: bool(app._notifications))
+        notes = [note.message for note in app._notifications]
+        assert any("could not be read and was moved to" in n for n in notes), notes
+        assert app.is_running and isinstance(app.screen, MainScreen)
+    kept = list(damaged.parent.glob("local-default.db.unreadable-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().endswith(b"\xff" * 100)
+
+
 async def test_number_keys_and_the_goto_chord_switch_sections(signed_in_env):
     app = RatelApp()
     async with app.run_test(size=(80, 24)) as pilot:
