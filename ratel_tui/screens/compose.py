@@ -166,7 +166,8 @@ class ComposeScreen(Screen[OutboxItem | None]):
             return self.heading
         if self.heading:
             return Text(self.heading)
-        return Text("New post" if self.is_post else "Comment", style="bold")
+        headings = {"post": "New post", "edit": "Edit your post"}
+        return Text(headings.get(self.draft.kind, "Comment"), style="bold")
 
     def _space_line(self) -> Text:
         space_id = self.draft.target.get("space_id")

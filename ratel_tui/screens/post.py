@@ -26,7 +26,6 @@ from ratel_tui.screens.dialogs import (
     Confirm,
     LinkPicker,
     ReportDialog,
-    TextPrompt,
     find_links,
     link_prompt,
 )
@@ -45,10 +44,6 @@ T = TypeVar("T")
 
 COMMENT_LIMIT = 2_000
 """The most comments of one post the screen loads."""
-
-CONTENT_LIMIT = 5_000
-"""The longest post or comment the contract accepts."""
-
 
 def post_link(base_url: str, post_id: str) -> str:
     """The web link of a post: `{origin}/posts/{id}`.
@@ -430,21 +425,38 @@ class PostScreen(Screen[None]):
 
     @work(group="post-action", exit_on_error=False)
     async def _edit(self, post: Post) -> None:
-        # The editor gets the cleaned text: raw control characters must not
-        # reach the terminal, even from one's own post.
-        text = await self.app.push_screen_wait(
-            TextPrompt(Text("Edit your post"), clean(post.content), CONTENT_LIMIT)
-        )
-        if text is None or text == clean(post.content):
+        """The edit is written in the compose screen, kept in the journal
+        while typed, and sent through the outbox like any other write."""
+        from ratel_tui.screens.compose import ComposeScreen
+
+        session = session_of(self)
+        target = {"post_id": post.id}
+        try:
+            # An edit begun before and not sent is offered again; a new one
+            # starts from the cleaned text: raw control characters must not
+            # reach the terminal, even from one's own post.
+            draft = session.journal.find("edit", target) or new_draft(
+                "edit", target=target, body=clean(post.content)
+            )
+        except StoreError as exc:
+            self._say(str(exc))
             return
-        updated = await self._call(
-            "editing the post",
-            lambda client: posts_api.update_post(client, post.id, content=text),
+        item = await self.app.push_screen_wait(
+            ComposeScreen(draft, Text("Edit your post", style="bold"))
         )
-        if updated is not None:
-            self.post = updated
-            self._render_post()
+        if item is None:
+            return
+        outcome = await session.sender.outcome(item.seq, 10.0)
+        if outcome is None:
+            self._say("Kept in the outbox: it is sent when the server is back")
+        elif outcome.state != "sent":
+            nav(self).report_error(
+                WriteRefused(f"{outcome.reason}; the text is back in Drafts"),
+                "editing the post",
+            )
+        else:
             self._say("Post updated", "information")
+            self.load()
 
     def action_delete(self, ask: bool) -> None:
         if self.post is None:

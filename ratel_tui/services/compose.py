@@ -108,6 +108,9 @@ def outbox_write(
             "parent_id": draft.target.get("parent_id"),
         }
         return "create_comment", payload, f"{draft.label}: {words}"
+    if draft.kind == "edit":
+        payload = {"post_id": draft.target["post_id"], "content": draft.body}
+        return "update_post", payload, f"{draft.label}: {words}"
     if draft.kind == "discussion":
         payload = {
             "deliberation_id": draft.target["deliberation_id"],

@@ -19,6 +19,7 @@ from ratel_tui.store.local import LocalStore, is_alive
 
 KINDS = {
     "post": "post",
+    "edit": "post edit",
     "comment": "comment",
     "reply": "reply",
     "discussion": "discussion reply",

@@ -19,7 +19,6 @@ from ratel_tui.screens.dialogs import (
     Confirm,
     LinkPicker,
     ReportDialog,
-    TextPrompt,
     find_links,
     link_prompt,
 )
@@ -214,15 +213,43 @@ class TestActions:
             async with app.run_test(size=(80, 24)) as pilot:
                 await settle(app, pilot)
                 await pilot.press("e")
-                await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+                await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
                 area = app.screen.query_one(TextArea)
                 assert area.text == "A thread to read"
                 area.insert(", edited")
                 await pilot.press("ctrl+s")
+                await wait_for(pilot, lambda: isinstance(app.screen, PostScreen))
+                await wait_for(pilot, lambda: "Post updated" in toasts(app))
                 await settle(app, pilot)
                 sql = "SELECT content FROM posts WHERE id = ?"
                 assert db_value(sandbox, sql, (post_id,)) == "A thread to read, edited"
                 assert "edited" in screen_text(app).splitlines()[0]
+                assert "A thread to read, edited" in screen_text(app)
+                # Sent, the edit leaves the journal.
+                assert session.journal.find("edit", {"post_id": post_id}) is None
+
+    async def test_an_edit_put_aside_is_kept_and_offered_again(
+        self, sandbox: SandboxServer, thread: dict[str, Any]
+    ) -> None:
+        post_id = thread["post"]["id"]
+        async with open_session(sandbox, "bruno") as session:
+            app = Host(session, lambda: PostScreen(post_id))
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(app, pilot)
+                await pilot.press("e")
+                await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
+                app.screen.query_one(TextArea).insert(" and half a thought")
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: isinstance(app.screen, PostScreen))
+                kept = session.journal.find("edit", {"post_id": post_id})
+                assert kept is not None
+                assert kept.body == "A thread to read and half a thought"
+                await pilot.press("e")
+                await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
+                area = app.screen.query_one(TextArea)
+                assert area.text == "A thread to read and half a thought"
+        sql = "SELECT content FROM posts WHERE id = ?"
+        assert db_value(sandbox, sql, (post_id,)) == "A thread to read"
 
     async def test_a_non_author_cannot_edit(
         self, sandbox: SandboxServer, thread: dict[str, Any]
