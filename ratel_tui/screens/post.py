@@ -45,6 +45,7 @@ T = TypeVar("T")
 COMMENT_LIMIT = 2_000
 """The most comments of one post the screen loads."""
 
+
 def post_link(base_url: str, post_id: str) -> str:
     """The web link of a post: `{origin}/posts/{id}`.
 
