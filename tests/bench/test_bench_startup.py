@@ -48,10 +48,21 @@ import pytest
 from ratel_tui.sandbox.config import SandboxConfig
 from ratel_tui.sandbox.server import SandboxServer
 from tests.bench.conftest import record
-from tests.terminal import COLUMNS, ROWS, TIMEOUT, child_env, plain, spawned
+from tests.terminal import COLUMNS, ROWS, TIMEOUT, plain, spawned
+from tests.terminal import child_env as isolated_env
+
+
+def child_env(home: Path, **extra: str) -> dict[str, str]:
+    """A run's isolated environment, where Python may keep compiled modules:
+    a user's second start reads them, and the warm-up run writes them (some
+    machines set PYTHONDONTWRITEBYTECODE, which would time compiling)."""
+    env = isolated_env(home, **extra)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
 
 RUNS = 7
-"""Seconds a run may take to show its text or to exit before it is killed."""
+"""Counted runs of each measure, after one warm-up."""
 
 VENV_BIN = Path(sys.executable).parent
 RATEL_TUI = str(VENV_BIN / "ratel-tui")
