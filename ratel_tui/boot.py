@@ -299,8 +299,25 @@ async def shut_down(app: RatelApp) -> None:
     """Close the session and stop the sandbox of this process."""
     session = app.session
     if session is not None:
+        # Workers were cancelled, but a store call they handed to a thread may
+        # still be running: once the stores are closed it fails, and asyncio
+        # would print that unread failure with its traceback after the app.
+        asyncio.get_running_loop().set_exception_handler(_quiet_after_close)
         with contextlib.suppress(Exception):
             await session.close()
     server = app.sandbox_server
     if server is not None:
         await asyncio.to_thread(server.stop)
+
+
+def _quiet_after_close(
+    loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+) -> None:
+    """Drop the unread failures of store calls cut off by closing the stores."""
+    import sqlite3
+
+    from ratel_tui.store.local import StoreError
+
+    if isinstance(context.get("exception"), StoreError | sqlite3.ProgrammingError):
+        return
+    loop.default_exception_handler(context)

@@ -73,6 +73,27 @@ async def test_an_unreadable_drafts_file_is_moved_aside_with_a_notice(signed_in_
     assert len(kept) == 1 and kept[0].read_bytes().endswith(b"\xff" * 100)
 
 
+async def test_a_store_call_cut_off_by_quitting_prints_nothing(signed_in_env, caplog):
+    import gc
+    import time
+
+    app = RatelApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(feed_of(app).items) >= 20)
+        local = app.session.local
+
+        def late_write() -> None:
+            time.sleep(0.3)  # still running when the app closes its stores
+            local.query("SELECT 1")
+
+        asyncio.ensure_future(asyncio.to_thread(late_write))
+    await asyncio.sleep(0.5)
+    gc.collect()
+    await asyncio.sleep(0)
+    unread = [r for r in caplog.records if "never retrieved" in r.getMessage()]
+    assert unread == []
+
+
 async def test_number_keys_and_the_goto_chord_switch_sections(signed_in_env):
     app = RatelApp()
     async with app.run_test(size=(80, 24)) as pilot:
