@@ -350,8 +350,7 @@ class DeliberationScreen(Screen[None]):
 
     @work(group="deliberation-reply", exit_on_error=False)
     async def _compose_reply(self, parent: Comment | None) -> None:
-        from ratel_tui.screens.compose import ComposeScreen
-        from ratel_tui.store.journal import new_draft
+        from ratel_tui.screens.writing import write_and_wait
 
         if self.item is None or self.item.status != "discussion":
             self.notify("Replies are taken in the discussion phase only.")
@@ -364,24 +363,10 @@ class DeliberationScreen(Screen[None]):
             heading = Text("Reply to @", style="bold").append_text(
                 plain_line(parent.author.username, max_chars=40)
             )
-        session = session_of(self)
-        try:
-            draft = session.journal.find("discussion", target) or new_draft(
-                "discussion", target=target
-            )
-        except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        item = await self.app.push_screen_wait(ComposeScreen(draft, heading))
-        if item is None:
-            return
-        outcome = await session.sender.outcome(item.seq, 10.0)
-        if outcome is None:
-            self.notify("Kept in the outbox: sent when the server is back.")
-        elif outcome.state != "sent":
-            reason = f"{outcome.reason}; the text is back in Drafts"
-            nav(self).report_error(WriteRefused(reason), "sending the reply")
-        else:
+        outcome = await write_and_wait(
+            self, "discussion", target, heading, doing="sending the reply"
+        )
+        if outcome is not None:
             self.load_discussion()
 
     # Export and advance

@@ -29,9 +29,9 @@ from ratel_tui.screens.dialogs import (
     find_links,
     link_prompt,
 )
+from ratel_tui.screens.writing import write_and_wait
 from ratel_tui.services import codecs
 from ratel_tui.services.session import WriteRefused
-from ratel_tui.store.journal import new_draft
 from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean, clean_line
 from ratel_tui.widgets.age import age
@@ -366,8 +366,6 @@ class PostScreen(Screen[None]):
 
     @work(group="post-action", exit_on_error=False)
     async def _reply(self, parent: Comment | None) -> None:
-        from ratel_tui.screens.compose import ComposeScreen
-
         if parent is None:
             title = Text("Comment on the post by @", style="bold").append_text(
                 plain_line(self.post.author.username if self.post else "")
@@ -376,30 +374,15 @@ class PostScreen(Screen[None]):
             title = Text("Reply to @", style="bold").append_text(
                 plain_line(parent.author.username)
             )
-        session = session_of(self)
         kind = "comment" if parent is None else "reply"
         target = {
             "post_id": self.post_id,
             "parent_id": None if parent is None else parent.id,
         }
-        try:
-            # What was being written for this comment before is offered again.
-            draft = session.journal.find(kind, target) or new_draft(kind, target=target)
-        except StoreError as exc:
-            self._say(str(exc))
-            return
-        item = await self.app.push_screen_wait(ComposeScreen(draft, title))
-        if item is None:
-            return
-        outcome = await session.sender.outcome(item.seq, 10.0)
+        outcome = await write_and_wait(
+            self, kind, target, title, doing="sending the reply"
+        )
         if outcome is None:
-            self._say("Kept in the outbox: it is sent when the server is back")
-            return
-        if outcome.state != "sent":
-            nav(self).report_error(
-                WriteRefused(f"{outcome.reason}; the text is back in Drafts"),
-                "sending the reply",
-            )
             return
         try:
             comment = Comment.model_validate(outcome.result)
@@ -427,35 +410,18 @@ class PostScreen(Screen[None]):
     @work(group="post-action", exit_on_error=False)
     async def _edit(self, post: Post) -> None:
         """The edit is written in the compose screen, kept in the journal
-        while typed, and sent through the outbox like any other write."""
-        from ratel_tui.screens.compose import ComposeScreen
-
-        session = session_of(self)
-        target = {"post_id": post.id}
-        try:
-            # An edit begun before and not sent is offered again; a new one
-            # starts from the cleaned text: raw control characters must not
-            # reach the terminal, even from one's own post.
-            draft = session.journal.find("edit", target) or new_draft(
-                "edit", target=target, body=clean(post.content)
-            )
-        except StoreError as exc:
-            self._say(str(exc))
-            return
-        item = await self.app.push_screen_wait(
-            ComposeScreen(draft, Text("Edit your post", style="bold"))
+        while typed, and sent through the outbox like any other write. A new
+        one starts from the cleaned text: raw control characters must not
+        reach the terminal, even from one's own post."""
+        outcome = await write_and_wait(
+            self,
+            "edit",
+            {"post_id": post.id},
+            Text("Edit your post", style="bold"),
+            doing="editing the post",
+            body=clean(post.content),
         )
-        if item is None:
-            return
-        outcome = await session.sender.outcome(item.seq, 10.0)
-        if outcome is None:
-            self._say("Kept in the outbox: it is sent when the server is back")
-        elif outcome.state != "sent":
-            nav(self).report_error(
-                WriteRefused(f"{outcome.reason}; the text is back in Drafts"),
-                "editing the post",
-            )
-        else:
+        if outcome is not None:
             self._say("Post updated", "information")
             self.load()
 

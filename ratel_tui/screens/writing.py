@@ -21,6 +21,8 @@ from ratel_tui.widgets.age import age
 from ratel_tui.widgets.safe_text import plain_line
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from ratel_tui.app import RatelApp
     from ratel_tui.services.sender import Outcome
 
@@ -156,3 +158,50 @@ def announce(app: RatelApp, outcome: Outcome) -> None:
 
             for feed in main.query(FeedSection):
                 feed.check_new()
+
+
+OUTCOME_WAIT_S = 10.0
+"""How long a screen waits to show what became of a write it sent."""
+
+
+async def write_and_wait(
+    screen: Screen[Any],
+    kind: str,
+    target: dict[str, Any],
+    heading: Text,
+    *,
+    doing: str,
+    body: str = "",
+) -> Outcome | None:
+    """Write `kind` for `target` in the compose screen, from what was being
+    written for it before if anything (else from `body`), and wait for it to
+    be sent. The outcome when the server took it; otherwise None, after
+    saying why (put aside, kept in the outbox, refused)."""
+    from ratel_tui.screens.base import nav, session_of
+    from ratel_tui.screens.compose import ComposeScreen
+    from ratel_tui.services.session import WriteRefused
+
+    session = session_of(screen)
+    try:
+        draft = session.journal.find(kind, target) or new_draft(
+            kind, target=target, body=body
+        )
+    except StoreError as exc:
+        screen.notify(str(exc), severity="error", markup=False)
+        return None
+    item = await screen.app.push_screen_wait(ComposeScreen(draft, heading))
+    if item is None:
+        return None
+    outcome = await session.sender.outcome(item.seq, OUTCOME_WAIT_S)
+    if outcome is None:
+        screen.notify(
+            "Kept in the outbox: it is sent when the server is back",
+            severity="warning",
+            markup=False,
+        )
+        return None
+    if outcome.state != "sent":
+        reason = f"{outcome.reason}; the text is back in Drafts"
+        nav(screen).report_error(WriteRefused(reason), doing)
+        return None
+    return outcome

@@ -76,6 +76,14 @@ async def wait_for(pilot: Any, check: Callable[[], bool], timeout: float = 10) -
     raise AssertionError("condition never held")
 
 
+async def open_editor(app: App[Any], pilot: Any) -> TextArea:
+    """Press `e` on the post screen; the compose screen's text area."""
+    await settle(app, pilot)
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
+    return app.screen.query_one(TextArea)
+
+
 def tree_of(app: App[Any]) -> CommentTree:
     return app.screen.query_one(CommentTree)
 
@@ -211,10 +219,7 @@ class TestActions:
         async with open_session(sandbox, "bruno") as session:
             app = Host(session, lambda: PostScreen(post_id))
             async with app.run_test(size=(80, 24)) as pilot:
-                await settle(app, pilot)
-                await pilot.press("e")
-                await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
-                area = app.screen.query_one(TextArea)
+                area = await open_editor(app, pilot)
                 assert area.text == "A thread to read"
                 area.insert(", edited")
                 await pilot.press("ctrl+s")
@@ -235,18 +240,13 @@ class TestActions:
         async with open_session(sandbox, "bruno") as session:
             app = Host(session, lambda: PostScreen(post_id))
             async with app.run_test(size=(80, 24)) as pilot:
-                await settle(app, pilot)
-                await pilot.press("e")
-                await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
-                app.screen.query_one(TextArea).insert(" and half a thought")
+                (await open_editor(app, pilot)).insert(" and half a thought")
                 await pilot.press("escape")
                 await wait_for(pilot, lambda: isinstance(app.screen, PostScreen))
                 kept = session.journal.find("edit", {"post_id": post_id})
                 assert kept is not None
                 assert kept.body == "A thread to read and half a thought"
-                await pilot.press("e")
-                await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen))
-                area = app.screen.query_one(TextArea)
+                area = await open_editor(app, pilot)
                 assert area.text == "A thread to read and half a thought"
         sql = "SELECT content FROM posts WHERE id = ?"
         assert db_value(sandbox, sql, (post_id,)) == "A thread to read"
