@@ -136,34 +136,24 @@ async def _create_comment(client: ApiClient, p: dict[str, Any], key: str) -> Any
     return _dump(comment)
 
 
-@action("like")
-async def _like(client: ApiClient, p: dict[str, Any], key: str) -> Any:
-    return _dump(await posts.like(client, p["post_id"]))
+def _on_one(call: Callable[[ApiClient, str], Awaitable[Any]], field: str) -> Action:
+    """An action that calls `call` with the payload's `field`, nothing else."""
+
+    async def send(client: ApiClient, p: dict[str, Any], key: str) -> Any:
+        return _dump(await call(client, p[field]))
+
+    return send
 
 
-@action("unlike")
-async def _unlike(client: ApiClient, p: dict[str, Any], key: str) -> Any:
-    return _dump(await posts.unlike(client, p["post_id"]))
-
-
-@action("follow")
-async def _follow(client: ApiClient, p: dict[str, Any], key: str) -> Any:
-    return _dump(await users.follow(client, p["user_id"]))
-
-
-@action("unfollow")
-async def _unfollow(client: ApiClient, p: dict[str, Any], key: str) -> Any:
-    return _dump(await users.unfollow(client, p["user_id"]))
-
-
-@action("join")
-async def _join(client: ApiClient, p: dict[str, Any], key: str) -> Any:
-    return _dump(await spaces.join(client, p["space_id"]))
-
-
-@action("leave")
-async def _leave(client: ApiClient, p: dict[str, Any], key: str) -> Any:
-    return _dump(await spaces.leave(client, p["space_id"]))
+for _name, _call in {
+    "like": posts.like,
+    "unlike": posts.unlike,
+    "follow": users.follow,
+    "unfollow": users.unfollow,
+    "join": spaces.join,
+    "leave": spaces.leave,
+}.items():
+    ACTIONS[_name] = _on_one(_call, LANE_KEYS[_name])
 
 
 @action("report")
