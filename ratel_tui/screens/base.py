@@ -4,12 +4,14 @@ and showing a failure as one line."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.dom import DOMNode
 
 if TYPE_CHECKING:
     from ratel_tui.services.session import Fetched, Session
+
+M = TypeVar("M")
 
 
 class Navigator(Protocol):
@@ -56,3 +58,31 @@ def freshness(fetched: Fetched[Any], now: float | None = None) -> str:
 
     moment = time.time() if now is None else now
     return f"offline: saved {age(fetched.fetched_at, moment)} ago"
+
+
+async def perform_or_say(
+    node: DOMNode,
+    action: str,
+    payload: dict[str, Any],
+    *,
+    summary: str,
+    model: type[M],
+    doing: str,
+    kept: str = "it is sent when the server is back",
+) -> M | None:
+    """`Session.perform` for a screen: the server's answer as `model`, or None
+    after saying why there is none (refused or unstored: reported as `doing`;
+    waiting in the outbox: "Kept in the outbox: {kept}.")."""
+    from ratel_tui.api.errors import ApiError
+    from ratel_tui.store.local import StoreError
+
+    try:
+        answer = await session_of(node).perform(
+            action, payload, summary=summary, model=model
+        )
+    except (ApiError, StoreError) as exc:
+        nav(node).report_error(exc, doing)
+        return None
+    if answer is None:
+        node.notify(f"Kept in the outbox: {kept}.")
+    return answer

@@ -22,7 +22,13 @@ from ratel_tui.api.errors import ApiError
 from ratel_tui.api.models import Deliberation
 from ratel_tui.api.models.deliberations import Results, Survey
 from ratel_tui.api.models.posts import Comment
-from ratel_tui.screens.base import error_line, freshness, nav, session_of
+from ratel_tui.screens.base import (
+    error_line,
+    freshness,
+    nav,
+    perform_or_say,
+    session_of,
+)
 from ratel_tui.screens.deliberations import (
     answered_line,
     countdown,
@@ -421,18 +427,16 @@ class DeliberationScreen(Screen[None]):
         )
         if not await self.app.push_screen_wait(Confirm(question, yes="Advance")):
             return
-        try:
-            moved = await session_of(self).perform(
-                "advance",
-                {"deliberation_id": self.deliberation_id},
-                summary=f"advance to {phase_name(following)}",
-                model=Deliberation,
-            )
-        except (ApiError, StoreError) as exc:
-            nav(self).report_error(exc, "advancing the deliberation")
-            return
+        moved = await perform_or_say(
+            self,
+            "advance",
+            {"deliberation_id": self.deliberation_id},
+            summary=f"advance to {phase_name(following)}",
+            model=Deliberation,
+            doing="advancing the deliberation",
+            kept="it advances when the server is back",
+        )
         if moved is None:
-            self.notify("Kept in the outbox: it advances when the server is back.")
             return
         self.notify(f"Now in {phase_name(moved.status)}.", timeout=3)
         self.load(first=True)

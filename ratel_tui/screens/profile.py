@@ -20,11 +20,16 @@ from ratel_tui.api import users as users_api
 from ratel_tui.api.errors import ApiError, NotFoundError, UnsupportedError
 from ratel_tui.api.models import Attestation, Post, User
 from ratel_tui.api.models.users import FollowState
-from ratel_tui.screens.base import error_line, freshness, nav, session_of
+from ratel_tui.screens.base import (
+    error_line,
+    freshness,
+    nav,
+    perform_or_say,
+    session_of,
+)
 from ratel_tui.screens.verification import VerificationScreen
 from ratel_tui.services import codecs
 from ratel_tui.store.feed import FeedItem
-from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean_line
 from ratel_tui.widgets.feed_list import FeedList
 from ratel_tui.widgets.resource_table import Column, ResourceTable
@@ -397,18 +402,15 @@ class ProfileScreen(Screen[None]):
     async def toggle_follow(self, user: User) -> None:
         """Follow or unfollow on the server; the header shows the new state."""
         action = "unfollow" if user.followed_by_me else "follow"
-        try:
-            state = await session_of(self).perform(
-                action,
-                {"user_id": user.id},
-                summary=f"{action} @{user.username}",
-                model=FollowState,
-            )
-        except (ApiError, StoreError) as exc:
-            nav(self).report_error(exc, "changing whom I follow")
-            return
+        state = await perform_or_say(
+            self,
+            action,
+            {"user_id": user.id},
+            summary=f"{action} @{user.username}",
+            model=FollowState,
+            doing="changing whom I follow",
+        )
         if state is None:
-            self.notify("Kept in the outbox: it is sent when the server is back.")
             return
         stats = user.stats
         if state.followers is not None:

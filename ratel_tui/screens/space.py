@@ -24,11 +24,16 @@ from ratel_tui.api.errors import (
 )
 from ratel_tui.api.models import Analytics, Space, SpaceMember
 from ratel_tui.api.models.spaces import Membership
-from ratel_tui.screens.base import error_line, freshness, nav, session_of
+from ratel_tui.screens.base import (
+    error_line,
+    freshness,
+    nav,
+    perform_or_say,
+    session_of,
+)
 from ratel_tui.screens.spaces import visibility_cell, with_membership
 from ratel_tui.services import codecs
 from ratel_tui.services.session import Feed, Fetched
-from ratel_tui.store.local import StoreError
 from ratel_tui.text import clean_line
 from ratel_tui.widgets.chart import Chart, number
 from ratel_tui.widgets.feed_list import FeedList
@@ -459,20 +464,15 @@ class SpaceScreen(Screen[None]):
     async def change_membership(self, *, join: bool) -> None:
         """Join or leave on the server; the header and About show the result."""
         space_id = self.space_id
-        try:
-            answer = await session_of(self).perform(
-                "join" if join else "leave",
-                {"space_id": space_id},
-                summary=f"{'join' if join else 'leave'} a Space",
-                model=Membership,
-            )
-        except (ApiError, StoreError) as exc:
-            nav(self).report_error(
-                exc, "joining the Space" if join else "leaving the Space"
-            )
-            return
+        answer = await perform_or_say(
+            self,
+            "join" if join else "leave",
+            {"space_id": space_id},
+            summary=f"{'join' if join else 'leave'} a Space",
+            model=Membership,
+            doing="joining the Space" if join else "leaving the Space",
+        )
         if answer is None:
-            self.notify("Kept in the outbox: it is sent when the server is back.")
             return
         if self.space is not None:
             self.space = with_membership(self.space, answer, member=join)
