@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,3 +42,13 @@ def record(name: str, figures: dict[str, Any]) -> None:
     }
     (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
     print(f"\n{name}: {json.dumps(figures, indent=2)}")
+
+
+def spread(samples: list[float]) -> dict[str, float]:
+    """The median, 95th percentile and highest of `samples`, to 0.01."""
+    ordered = sorted(samples)
+    return {
+        "p50": round(statistics.median(ordered), 2),
+        "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+        "max": round(ordered[-1], 2),
+    }

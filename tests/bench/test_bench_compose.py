@@ -15,7 +15,6 @@ p95. Figures go to results/compose.json.
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ from ratel_tui.services.session import Session
 from ratel_tui.store.cache import ReadCache
 from ratel_tui.store.journal import new_draft
 from ratel_tui.store.local import LocalStore
-from tests.bench.conftest import record
+from tests.bench.conftest import record, spread
 
 KEYS = 300
 """Keys typed per run."""
@@ -74,15 +73,6 @@ class ComposeBench(App[None]):
         self._driver.send_message(event)
         await asyncio.wait_for(self.frame.wait(), timeout=5)
         return (self.frames[-1] - started) * 1000
-
-
-def spread(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "p50": round(statistics.median(ordered), 2),
-        "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
-        "max": round(ordered[-1], 2),
-    }
 
 
 async def run_once(folder: Path, *, saving: bool) -> dict[str, Any]:

@@ -34,7 +34,6 @@ import json
 import os
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -47,7 +46,7 @@ from textual.screen import Screen
 
 from ratel_tui.store.feed import FeedItem
 from ratel_tui.widgets.feed_list import ROWS, FeedList
-from tests.bench.conftest import record
+from tests.bench.conftest import record, spread
 
 SIZES = (1_000, 10_000, 50_000)
 SCROLL_KEYS = 100
@@ -147,15 +146,6 @@ class Sample(NamedTuple):
     ms: float
     cpu_ms: float
     bytes: int
-
-
-def spread(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "p50": round(statistics.median(ordered), 2),
-        "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
-        "max": round(ordered[-1], 2),
-    }
 
 
 async def measure(count: int) -> dict[str, Any]:

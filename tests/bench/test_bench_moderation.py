@@ -25,7 +25,6 @@ import json
 import os
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -43,7 +42,7 @@ from ratel_tui.screens.moderation_queue import ModerationQueueScreen
 from ratel_tui.services import moderation as mod
 from ratel_tui.services import sender as sender_module
 from ratel_tui.store.audit import AuditLog
-from tests.bench.conftest import record
+from tests.bench.conftest import record, spread
 from tests.conftest import db_value, start_sandbox
 from tests.tui.harness import Host, open_session
 
@@ -178,15 +177,6 @@ def pending_left(path: Path) -> int:
         return int(conn.execute(PENDING_SQL).fetchone()[0])
     finally:
         conn.close()
-
-
-def spread(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "p50": round(statistics.median(ordered), 2),
-        "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
-        "max": round(ordered[-1], 2),
-    }
 
 
 async def triage_run(server: SandboxServer, concurrency: int) -> dict[str, Any]:
