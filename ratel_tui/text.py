@@ -50,13 +50,13 @@ def clean(
     max_lines: int = 5_000,
 ) -> str:
     """`text` made safe to show: see the module docstring."""
-    # Cleaning never maps one character to more than four (a tab) and never
-    # looks ahead, so a cut result needs only a prefix of a long text: clean
-    # growing prefixes until the limits are reached (a megabyte post costs
-    # what its first 100,000 characters cost).
+    # Each character is cleaned on its own (a "\r" cut from its "\n" still
+    # gives one newline), so a cut result needs only a prefix of a long text:
+    # clean growing prefixes until the limits are reached (a megabyte post
+    # costs what its first 100,000 characters cost).
     size = max_chars + 2
     while size < len(text):
-        done = _clean_all(text[:size], single_line)[:-1]  # the last may pair on
+        done = _clean_all(text[:size], single_line)
         if len(done) > max_chars or done.count("\n") >= max_lines:
             return _limit(done, max_chars, max_lines)
         size *= 2
