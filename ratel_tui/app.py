@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 
 PRUNE_EVERY_S = 5.0
-"""How often the watchers left by closed widgets are dropped (see
-`widgets.watchers`)."""
+"""How often what closed widgets leave behind (watchers, cached lines) is
+freed (see `widgets.watchers`)."""
 
 
 class RatelApp(App[int]):
@@ -77,7 +77,7 @@ class RatelApp(App[int]):
         from ratel_tui.boot import Boot
 
         Boot(self).begin()
-        self.set_interval(PRUNE_EVERY_S, self._prune_watchers)
+        self.set_interval(PRUNE_EVERY_S, self._free_closed_widgets)
 
     # Navigation (what screens ask of the app: screens.base.Navigator)
 
@@ -219,7 +219,7 @@ class RatelApp(App[int]):
             for bar in screen.query(StatusBar):
                 bar.info = replace(info, hint=bar.info.hint if hint is None else hint)
 
-    def _prune_watchers(self) -> None:
+    def _free_closed_widgets(self) -> None:
         from textual.widgets import Footer
 
         from ratel_tui.widgets.watchers import (
